@@ -1,0 +1,114 @@
+import type { z } from "zod";
+import type { PortAccepts, PortType } from "./port-types";
+
+export const NODE_FAMILIES = ["core", "nlp", "vision", "audio", "fusion", "state", "policy", "model"] as const;
+export type NodeFamily = (typeof NODE_FAMILIES)[number];
+
+export interface InputPortSpec {
+  id: string;
+  label: string;
+  accepts: PortAccepts;
+  /** Optional inputs may stay unconnected; required ones raise MISSING_REQUIRED_INPUT. */
+  optional?: boolean;
+  description?: string;
+}
+
+export interface OutputPortSpec {
+  id: string;
+  label: string;
+  type: PortType;
+  description?: string;
+}
+
+/**
+ * Roles let the compiler and runtime treat pipeline boundaries specially without knowing node types:
+ * an `input` node reads `ctx.runInputs[params.name]`; an `output` node names a field of the result.
+ */
+export type NodeRole = "input" | "output";
+
+/**
+ * Everything about a node type except how it runs: safe to import in the browser (palette,
+ * inspector, canvas validation). Params are a zod object whose defaults make `{}` valid.
+ */
+export interface NodeSpec<P extends Record<string, unknown> = Record<string, unknown>> {
+  type: string;
+  version: number;
+  family: NodeFamily;
+  title: string;
+  description: string;
+  inputs: readonly InputPortSpec[];
+  outputs: readonly OutputPortSpec[];
+  params: z.ZodType<P, Record<string, unknown>>;
+  role?: NodeRole;
+  /** Stateful or non-deterministic nodes opt out of the result cache. */
+  cacheable?: boolean;
+  /** Upgrades params saved by an older version of this node type. */
+  migrate?: (params: Record<string, unknown>, fromVersion: number) => Record<string, unknown>;
+  /** Free-form keywords for palette search. */
+  keywords?: readonly string[];
+}
+
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+}
+
+/** Per-session key/value state for stateful nodes (mood, smoothing); scoped to one node instance. */
+export interface NodeStateStore {
+  get<T = unknown>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
+/**
+ * What a running node may touch. Nodes are pure apart from `ctx`: they keep no module state
+ * and never mutate their inputs.
+ */
+export interface RunContext {
+  /** Aborted when the run is cancelled or the node's time limit passes. */
+  signal: AbortSignal;
+  /** The pipeline's run inputs by name (read by `input` role nodes). */
+  runInputs: Readonly<Record<string, unknown>>;
+  nodeId: string;
+  sessionId: string | undefined;
+  state: NodeStateStore;
+  logger: Logger;
+  /** Shared services (model sessions, ...) keyed by name; later issues add entries. */
+  services: Readonly<Record<string, unknown>>;
+}
+
+export type PortValues = Record<string, unknown>;
+
+/** A summary small enough to send to the browser on every keystroke. */
+export type PreviewSummary =
+  | { kind: "text"; text: string; truncated: boolean }
+  | { kind: "number"; value: number; label?: string }
+  | { kind: "boolean"; value: boolean }
+  | { kind: "scores"; taxonomy: string; calibrated: boolean; top: { label: string; score: number }[]; extra?: Record<string, number> }
+  | { kind: "action"; action: { name: string; reason: string } | null }
+  | { kind: "json"; json: string; truncated: boolean };
+
+export interface NodeDefinition<P extends Record<string, unknown> = Record<string, unknown>> extends NodeSpec<P> {
+  run(inputs: PortValues, params: P, ctx: RunContext): Promise<PortValues>;
+  /** Turns this node's outputs into a preview; the runtime has a generic fallback. */
+  preview?(outputs: PortValues, params: P): PreviewSummary;
+}
+
+/** Declares a node's spec (browser-safe). Returns it unchanged, typed. */
+export function defineNodeSpec<P extends Record<string, unknown>>(spec: NodeSpec<P>): NodeSpec<P> {
+  return spec;
+}
+
+/** Joins a spec with its run code (server-only). */
+export function defineNode<P extends Record<string, unknown>>(
+  spec: NodeSpec<P>,
+  impl: Pick<NodeDefinition<P>, "run" | "preview">,
+): NodeDefinition<P> {
+  return { ...spec, ...impl };
+}
+
+/** Helper for accepts-lists: an input port's accepted types as an array. */
+export function acceptedTypes(port: InputPortSpec): readonly PortType[] {
+  return typeof port.accepts === "string" ? [port.accepts] : port.accepts;
+}

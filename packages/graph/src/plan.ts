@@ -1,0 +1,67 @@
+import type { NodeSpec } from "./define-node";
+
+/** Stable issue codes: the canvas, the API and tests key on these, so never rename one. */
+export const ISSUE_CODES = [
+  "CYCLE",
+  "PORT_TYPE_MISMATCH",
+  "MISSING_REQUIRED_INPUT",
+  "PARAM_INVALID",
+  "UNKNOWN_NODE_TYPE",
+  "UNKNOWN_PORT",
+  "DANGLING_EDGE",
+  "DUPLICATE_ID",
+  "DUPLICATE_INPUT_EDGE",
+  "DUPLICATE_OUTPUT_NAME",
+  "DUPLICATE_INPUT_NAME",
+  "NO_OUTPUT",
+  "VERSION_UNSUPPORTED",
+] as const;
+export type IssueCode = (typeof ISSUE_CODES)[number];
+
+/** One problem found by validate(), pointing at the exact node, port, edge or param. */
+export interface ValidationIssue {
+  code: IssueCode;
+  severity: "error" | "warning";
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  portId?: string;
+  /** Param path inside the node's params, for PARAM_INVALID (e.g. `threshold`). */
+  paramPath?: string;
+}
+
+/** One node of an execution plan: everything the runtime needs, nothing the editor needs. */
+export interface PlanNode {
+  id: string;
+  type: string;
+  version: number;
+  /** Params after migration and defaults. */
+  params: Record<string, unknown>;
+  /** input port id -> the upstream node id and output port id that feeds it. */
+  inputs: Record<string, { node: string; port: string }>;
+  /**
+   * Content address of this node's computation: type, version, params and the keys of everything
+   * upstream. Same key, same inputs -> same outputs (for cacheable nodes).
+   */
+  cacheKey: string;
+  role?: "input" | "output";
+  cacheable: boolean;
+}
+
+/** The compiled pipeline. What live preview runs is exactly what a published endpoint runs. */
+export interface Plan {
+  /** Nodes in topological order, pruned to those that feed an output. */
+  nodes: PlanNode[];
+  /** Result field name -> output node id. */
+  outputs: Record<string, string>;
+  /** Run input name -> input node id. */
+  inputs: Record<string, string>;
+  /** Hash over the whole plan; equal plans have equal keys. */
+  planKey: string;
+}
+
+export type CompileResult =
+  | { ok: true; plan: Plan; warnings: ValidationIssue[] }
+  | { ok: false; issues: ValidationIssue[] };
+
+export type SpecLookup = { get(type: string): NodeSpec<any> | undefined };

@@ -1,0 +1,2 @@
+export * from "./types";
+// TODO(helper): export { execute } from "./execute"; MemoryResultCache; MemorySessionStateStore

@@ -1,0 +1,57 @@
+import type { Logger, NodeDefinition, NodeError, Plan, PortValues, RunEvent } from "@attune/graph";
+
+/** Looks up runnable node definitions by type id (a NodeRegistry<NodeDefinition> fits). */
+export type DefinitionLookup = { get(type: string): NodeDefinition<any> | undefined };
+
+/** Result cache keyed by a node's effective cache key (plan key + run input values). */
+export interface ResultCache {
+  get(key: string): PortValues | undefined;
+  set(key: string, value: PortValues): void;
+}
+
+/** Per-session state, partitioned by session id and node id; in-memory now, pluggable later. */
+export interface SessionStateStore {
+  get(sessionId: string, nodeId: string, key: string): unknown;
+  set(sessionId: string, nodeId: string, key: string, value: unknown): void;
+  delete(sessionId: string, nodeId: string, key: string): void;
+  clearSession(sessionId: string): void;
+}
+
+export interface ExecuteOptions {
+  registry: DefinitionLookup;
+  /** Pipeline run inputs by name, e.g. `{ text: "I love it" }`. */
+  inputs: Record<string, unknown>;
+  runId?: string;
+  cache?: ResultCache;
+  signal?: AbortSignal;
+  /** Per-node time limit; a node past it fails with code TIMEOUT. Default 30 s. */
+  nodeTimeoutMs?: number;
+  sessionId?: string;
+  state?: SessionStateStore;
+  services?: Record<string, unknown>;
+  logger?: Logger;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export type NodeStatus = "ok" | "failed" | "skipped" | "cancelled";
+
+export interface NodeResult {
+  status: NodeStatus;
+  durationMs: number;
+  cached: boolean;
+  outputs?: PortValues;
+  error?: NodeError;
+  /** For skipped nodes: which upstream node failed. */
+  skippedBecause?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  status: "ok" | "partial" | "failed" | "cancelled";
+  durationMs: number;
+  /** Result field name -> value, from the plan's output nodes that succeeded. */
+  outputs: Record<string, unknown>;
+  nodes: Record<string, NodeResult>;
+}
+
+export type Execute = (plan: Plan, options: ExecuteOptions) => Promise<RunResult>;
