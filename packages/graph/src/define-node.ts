@@ -93,6 +93,14 @@ export interface NodeDefinition<P extends Record<string, unknown> = Record<strin
   run(inputs: PortValues, params: P, ctx: RunContext): Promise<PortValues>;
   /** Turns this node's outputs into a preview; the runtime has a generic fallback. */
   preview?(outputs: PortValues, params: P): PreviewSummary;
+  /** A small runnable example: the registry contract test runs every node on its own. */
+  example: NodeExample<P>;
+}
+
+export interface NodeExample<P> {
+  inputs: PortValues;
+  params?: Partial<P>;
+  runInputs?: Record<string, unknown>;
 }
 
 /** Declares a node's spec (browser-safe). Returns it unchanged, typed. */
@@ -103,7 +111,7 @@ export function defineNodeSpec<P extends Record<string, unknown>>(spec: NodeSpec
 /** Joins a spec with its run code (server-only). */
 export function defineNode<P extends Record<string, unknown>>(
   spec: NodeSpec<P>,
-  impl: Pick<NodeDefinition<P>, "run" | "preview">,
+  impl: Pick<NodeDefinition<P>, "run" | "preview" | "example">,
 ): NodeDefinition<P> {
   return { ...spec, ...impl };
 }
