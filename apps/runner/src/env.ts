@@ -1,0 +1,81 @@
+import { z } from "zod";
+
+/** Defaults shared by env parsing and buildServer(), so tests and production agree. */
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 4100,
+  maxInputChars: 10_000,
+  bodyLimitBytes: 2 * 1024 * 1024,
+  nodeTimeoutMs: 30_000,
+  logLevel: "info",
+  previewSessionsMax: 200,
+  previewSessionTtlMs: 30 * 60 * 1000,
+} as const;
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+// Empty strings count as unset: `RUNNER_PORT= node ...` should mean "default", not "port 0".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema);
+
+export const envSchema = z.object({
+  RUNNER_HOST: optional(z.string().min(1).default(DEFAULTS.host)),
+  RUNNER_PORT: optional(int(0, 65_535).default(DEFAULTS.port)),
+  RUNNER_TOKEN: z
+    .string({ error: "RUNNER_TOKEN is required: the shared secret the studio sends as 'Authorization: Bearer <token>'" })
+    .min(16, "RUNNER_TOKEN must be at least 16 characters"),
+  RUNNER_MAX_INPUT_CHARS: optional(int(1, 100_000_000).default(DEFAULTS.maxInputChars)),
+  RUNNER_BODY_LIMIT_BYTES: optional(int(1024, 1024 * 1024 * 1024).default(DEFAULTS.bodyLimitBytes)),
+  RUNNER_NODE_TIMEOUT_MS: optional(int(1, 24 * 60 * 60 * 1000).default(DEFAULTS.nodeTimeoutMs)),
+  RUNNER_PREVIEW_SESSIONS_MAX: optional(int(1, 100_000).default(DEFAULTS.previewSessionsMax)),
+  RUNNER_PREVIEW_SESSION_TTL_MS: optional(int(1000, 7 * 24 * 60 * 60 * 1000).default(DEFAULTS.previewSessionTtlMs)),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS).default(DEFAULTS.logLevel)),
+});
+
+export interface RunnerConfig {
+  host: string;
+  port: number;
+  token: string;
+  maxInputChars: number;
+  bodyLimitBytes: number;
+  nodeTimeoutMs: number;
+  previewSessionsMax: number;
+  previewSessionTtlMs: number;
+  logLevel: LogLevel;
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid runner environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Reads and validates the runner's environment. Throws EnvError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new EnvError(
+      parsed.error.issues.map((i) => {
+        const name = i.path.map(String).join(".");
+        // Never echo a value back: RUNNER_TOKEN is a secret.
+        return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    host: e.RUNNER_HOST,
+    port: e.RUNNER_PORT,
+    token: e.RUNNER_TOKEN,
+    maxInputChars: e.RUNNER_MAX_INPUT_CHARS,
+    bodyLimitBytes: e.RUNNER_BODY_LIMIT_BYTES,
+    nodeTimeoutMs: e.RUNNER_NODE_TIMEOUT_MS,
+    previewSessionsMax: e.RUNNER_PREVIEW_SESSIONS_MAX,
+    previewSessionTtlMs: e.RUNNER_PREVIEW_SESSION_TTL_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm start`: install what is missing, build, migrate the database, start runner and studio.
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { dataDir, ensureDependencies, log, root, run, runnerToken } from "./lib.mjs";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+ensureDependencies();
+
+const host = process.env.ATTUNE_HOST ?? "127.0.0.1";
+const studioPort = process.env.PORT ?? "3000";
+const runnerPort = process.env.RUNNER_PORT ?? "4100";
+const dbPath = resolve(root, process.env.ATTUNE_DB_PATH ?? join(dataDir(), "attune.db"));
+const env = {
+  ...process.env,
+  ATTUNE_DB_PATH: dbPath,
+  RUNNER_TOKEN: runnerToken(),
+  RUNNER_HOST: process.env.RUNNER_HOST ?? "127.0.0.1",
+  RUNNER_PORT: runnerPort,
+  RUNNER_URL: process.env.RUNNER_URL ?? `http://127.0.0.1:${runnerPort}`,
+};
+
+log("building...");
+run("npx", ["turbo", "run", "build", "--filter=@attune/studio", "--output-logs=errors-only"]);
+
+log(`migrating database ${dbPath}...`);
+run("node", ["--import", "tsx", "scripts/migrate.ts"], { env });
+
+const children = [];
+function start(name, command, args, cwd) {
+  const child = spawn(command, args, { cwd: join(root, cwd), env, stdio: "inherit" });
+  child.on("exit", (code, signal) => {
+    log(`${name} stopped (${signal ?? code}); shutting down`);
+    shutdown(code ?? 1);
+  });
+  children.push(child);
+}
+function shutdown(code) {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 500).unref();
+}
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+
+start("runner", "node", ["--import", "tsx", "src/main.ts"], "apps/runner");
+start("studio", "npx", ["next", "start", "-H", host, "-p", studioPort], "apps/studio");
+
+async function waitFor(url) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return true;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+const ready = (await waitFor(`${env.RUNNER_URL}/healthz`)) && (await waitFor(`http://${host}:${studioPort}/`));
+if (ready) log(`Attune studio is running at \x1b[1mhttp://${host}:${studioPort}\x1b[0m (Ctrl+C to stop)`);
+else log("the studio or runner did not come up; see the output above");
