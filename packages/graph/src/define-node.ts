@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ModelService } from "./model-service";
 import type { PortAccepts, PortType } from "./port-types";
 
 export const NODE_FAMILIES = ["core", "nlp", "vision", "audio", "fusion", "state", "policy", "model"] as const;
@@ -74,7 +75,9 @@ export interface RunContext {
   sessionId: string | undefined;
   state: NodeStateStore;
   logger: Logger;
-  /** Shared services (model sessions, ...) keyed by name; later issues add entries. */
+  /** Model inference (onnxruntime in the runner); absent where no models are wired, e.g. unit tests. */
+  models?: ModelService;
+  /** Shared services keyed by name; later issues add entries. */
   services: Readonly<Record<string, unknown>>;
 }
 

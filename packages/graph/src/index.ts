@@ -2,6 +2,7 @@ export * from "./affect";
 export * from "./port-types";
 export * from "./document";
 export * from "./define-node";
+export * from "./model-service";
 export * from "./registry";
 export * from "./events";
 export * from "./plan";
