@@ -1,0 +1,7 @@
+import type { NodeSpec } from "@attune/graph";
+import { numberInputSpec } from "./number-input/spec";
+import { outputSpec } from "./output/spec";
+import { textInputSpec } from "./text-input/spec";
+
+/** Browser-safe specs of the core family: imports spec files only, never run code. */
+export const specs: NodeSpec[] = [textInputSpec, numberInputSpec, outputSpec];
