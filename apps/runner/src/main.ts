@@ -1,0 +1,55 @@
+import { EnvError, loadConfig, type RunnerConfig } from "./env";
+import { buildServer } from "./server";
+
+let config: RunnerConfig;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof EnvError) {
+    process.stderr.write(`attune runner: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const app = buildServer({
+  token: config.token,
+  maxInputChars: config.maxInputChars,
+  bodyLimitBytes: config.bodyLimitBytes,
+  nodeTimeoutMs: config.nodeTimeoutMs,
+  previewSessionsMax: config.previewSessionsMax,
+  previewSessionTtlMs: config.previewSessionTtlMs,
+  logLevel: config.logLevel,
+});
+
+let closing = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (closing) {
+    // A second Ctrl-C means "now".
+    app.log.warn({ signal }, "forced exit");
+    process.exit(1);
+  }
+  closing = true;
+  app.log.info({ signal }, "shutting down: aborting runs and closing the server");
+  try {
+    // preClose aborts every run in flight, so open event streams end with run-finished (cancelled).
+    await app.close();
+    process.exit(0);
+  } catch (err) {
+    app.log.error({ err }, "shutdown failed");
+    process.exit(1);
+  }
+}
+process.on("SIGINT", (s) => void shutdown(s));
+process.on("SIGTERM", (s) => void shutdown(s));
+
+try {
+  const address = await app.listen({ host: config.host, port: config.port });
+  // Log the URL only: the token must never reach a log line.
+  app.log.info({ url: address }, `attune runner listening on ${address}`);
+  if (config.logLevel === "silent") process.stdout.write(`attune runner listening on ${address}\n`);
+} catch (err) {
+  app.log.error({ err }, "could not start the runner");
+  process.stderr.write(`attune runner: could not listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,448 @@
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import secureJson from "secure-json-parse";
+import { z } from "zod";
+import {
+  compile,
+  formatPath,
+  parseDocument,
+  runEventSchema,
+  type Logger,
+  type Plan,
+  type RunEvent,
+  type ValidationIssue,
+} from "@attune/graph";
+import { execute, MemoryResultCache, MemorySessionStateStore, type RunResult } from "@attune/runtime";
+import { DEFAULTS, type LogLevel } from "./env";
+import { createNodeRegistry, type RunnerRegistry } from "./registry";
+import { PreviewSessions, RunAbortedError, type PreviewSession } from "./preview-sessions";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Routes marked public skip the bearer-token check (health probes). */
+    public?: boolean;
+  }
+}
+
+export interface BuildServerOptions {
+  /** Shared secret; every route except /healthz requires `Authorization: Bearer <token>`. */
+  token: string;
+  /** Node definitions to run; defaults to every node family the runner ships. */
+  registry?: RunnerRegistry;
+  maxInputChars?: number;
+  bodyLimitBytes?: number;
+  nodeTimeoutMs?: number;
+  previewSessionsMax?: number;
+  previewSessionTtlMs?: number;
+  /** Defaults to "silent" so that tests stay quiet; main.ts passes LOG_LEVEL. */
+  logLevel?: LogLevel;
+  /** Where log lines go (default stdout); tests capture them to check that secrets stay out. */
+  logStream?: { write(line: string): void };
+}
+
+/** Every error response body: `{ error: { code, message, ...details } }`. */
+export interface ErrorBody {
+  error: { code: string; message: string; [detail: string]: unknown };
+}
+
+/** An error that already knows its HTTP status and stable code. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+/** Session ids travel in URLs and logs, so they are short and plain. */
+export const sessionIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, '_', '.', ':' and '-' only");
+
+/** Body of POST /v1/preview. The document itself is checked by parseDocument for exact paths. */
+export const previewRequestSchema = z.object({
+  document: z.custom<unknown>((v) => v !== undefined, { message: "document is required" }),
+  inputs: z.record(z.string(), z.unknown()).default({}),
+  sessionId: sessionIdSchema.optional(),
+});
+export type PreviewRequest = z.input<typeof previewRequestSchema>;
+
+const SSE_HEARTBEAT_MS = 15_000;
+
+/**
+ * Builds the runner's HTTP server without listening, so tests can start it on a loopback port.
+ * Routes: GET /healthz, GET /v1/nodes, POST /v1/preview (SSE or JSON), DELETE /v1/preview/sessions/:id.
+ */
+export function buildServer(options: BuildServerOptions): FastifyInstance {
+  if (options.token.length < 16) throw new Error("the runner token must be at least 16 characters");
+  const registry = options.registry ?? createNodeRegistry();
+  const maxInputChars = options.maxInputChars ?? DEFAULTS.maxInputChars;
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
+  const nodeTimeoutMs = options.nodeTimeoutMs ?? DEFAULTS.nodeTimeoutMs;
+  const tokenDigest = digest(options.token);
+
+  const app = Fastify({
+    bodyLimit,
+    logger: {
+      level: options.logLevel ?? "silent",
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // Fastify's request serializer leaves headers out; redaction keeps it so if anyone adds them.
+      redact: {
+        paths: ["req.headers.authorization", "headers.authorization", "authorization", "req.headers.cookie"],
+        censor: "[redacted]",
+      },
+    },
+    // Abort runs first (preClose), then let Node drop idle keep-alive sockets.
+    forceCloseConnections: "idle",
+  });
+
+  const sessions = new PreviewSessions({
+    max: options.previewSessionsMax ?? DEFAULTS.previewSessionsMax,
+    ttlMs: options.previewSessionTtlMs ?? DEFAULTS.previewSessionTtlMs,
+    createCache: () => new MemoryResultCache(),
+    createState: () => new MemorySessionStateStore(),
+  });
+  /** Every run in flight, with or without a session, so shutdown can abort them all. */
+  const activeRuns = new Set<AbortController>();
+
+  // HTTP clients (undici among them) open spare connections that never carry a request. Node's
+  // server.close() closes idle keep-alive sockets but waits for these until the client drops them,
+  // which delays shutdown by seconds; they are tracked here and destroyed on close.
+  const unusedSockets = new Set<Socket>();
+  app.server.on("connection", (socket: Socket) => {
+    unusedSockets.add(socket);
+    socket.once("close", () => unusedSockets.delete(socket));
+  });
+  app.server.on("request", (request: IncomingMessage) => unusedSockets.delete(request.socket));
+
+  app.addHook("preClose", async () => {
+    sessions.close();
+    for (const controller of activeRuns) controller.abort(new RunAbortedError("SHUTTING_DOWN", "runner is shutting down"));
+    for (const socket of unusedSockets) socket.destroy();
+    unusedSockets.clear();
+  });
+
+  // JSON only (no text/plain -> 415), and our own parser: the default says only "not valid JSON",
+  // this one says where.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") {
+      done(new HttpError(400, "INVALID_JSON", "request body is empty; send a JSON object"), undefined);
+      return;
+    }
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }));
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      done(new HttpError(400, "INVALID_JSON", `request body is not valid JSON: ${detail}`), undefined);
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    const { status, body } = toErrorResponse(error, bodyLimit);
+    if (status >= 500) request.log.error({ err: error }, "request failed");
+    else request.log.info({ code: body.error.code, status }, "request rejected");
+    return reply.code(status).type("application/json; charset=utf-8").send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return sendError(reply, 404, "NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`);
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.routeOptions.config?.public) return;
+    const header = request.headers.authorization;
+    const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
+    const presented = match?.[1];
+    // Compare fixed-length digests so neither content nor length of the secret leaks through timing.
+    if (presented === undefined || !timingSafeEqual(digest(presented), tokenDigest)) {
+      reply.header("www-authenticate", 'Bearer realm="attune-runner"');
+      return sendError(
+        reply,
+        401,
+        "UNAUTHORIZED",
+        header === undefined ? "missing Authorization: Bearer <token> header" : "invalid bearer token",
+      );
+    }
+  });
+
+  app.get("/healthz", { config: { public: true } }, async () => ({ ok: true, nodes: registry.list().length }));
+
+  app.get("/v1/nodes", async () => ({
+    nodes: registry.list().map((n) => ({
+      type: n.type,
+      version: n.version,
+      family: n.family,
+      title: n.title,
+      role: n.role ?? null,
+      inputs: n.inputs.map((p) => ({ id: p.id, accepts: p.accepts, optional: p.optional ?? false })),
+      outputs: n.outputs.map((p) => ({ id: p.id, type: p.type })),
+    })),
+  }));
+
+  app.delete<{ Params: { sessionId: string } }>("/v1/preview/sessions/:sessionId", async (request, reply) => {
+    if (!sessions.drop(request.params.sessionId)) {
+      return sendError(reply, 404, "SESSION_NOT_FOUND", `no preview session '${request.params.sessionId}'`);
+    }
+    return reply.code(204).send();
+  });
+
+  app.post("/v1/preview", async (request, reply) => {
+    const parsedBody = previewRequestSchema.safeParse(request.body);
+    if (!parsedBody.success) {
+      const problems = parsedBody.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+      throw new HttpError(400, "INVALID_REQUEST", `invalid preview request: ${describeProblems(problems)}`, { problems });
+    }
+    const { document: rawDocument, inputs, sessionId } = parsedBody.data;
+
+    const parsed = parseDocument(rawDocument);
+    if (!parsed.ok) {
+      throw new HttpError(400, "INVALID_DOCUMENT", `the pipeline document is invalid: ${describeProblems(parsed.problems)}`, {
+        problems: parsed.problems,
+      });
+    }
+
+    checkInputSizes(inputs, maxInputChars);
+
+    const compiled = compile(parsed.document, registry);
+    if (!compiled.ok) {
+      throw new HttpError(422, "INVALID_PIPELINE", `the pipeline cannot run: ${describeIssues(compiled.issues)}`, {
+        issues: compiled.issues,
+      });
+    }
+
+    const run = startRun(sessionId);
+    const log = request.log.child({ runId: run.runId, ...(sessionId ? { sessionId } : {}) });
+    const common = {
+      plan: compiled.plan,
+      inputs,
+      sessionId,
+      nodeTimeoutMs,
+      log,
+    };
+    if (wantsJson(request.headers.accept)) return runAsJson(reply, run, common);
+    return runAsEventStream(reply, run, common);
+  });
+
+  interface StartedRun {
+    runId: string;
+    controller: AbortController;
+    session: PreviewSession | undefined;
+    finish(): void;
+  }
+
+  function startRun(sessionId: string | undefined): StartedRun {
+    const controller = new AbortController();
+    const session = sessionId === undefined ? undefined : sessions.acquire(sessionId);
+    if (session) {
+      session.current?.abort(new RunAbortedError("SUPERSEDED", "a newer preview for this session started"));
+      session.current = controller;
+    }
+    activeRuns.add(controller);
+    return {
+      runId: randomUUID(),
+      controller,
+      session,
+      finish() {
+        activeRuns.delete(controller);
+        if (session) sessions.release(session, controller);
+      },
+    };
+  }
+
+  interface RunSetup {
+    plan: Plan;
+    inputs: Record<string, unknown>;
+    sessionId: string | undefined;
+    nodeTimeoutMs: number;
+    log: FastifyBaseLogger;
+  }
+
+  function runPlan(run: StartedRun, setup: RunSetup, onEvent?: (event: RunEvent) => void): Promise<RunResult> {
+    return execute(setup.plan, {
+      registry,
+      inputs: setup.inputs,
+      runId: run.runId,
+      signal: run.controller.signal,
+      nodeTimeoutMs: setup.nodeTimeoutMs,
+      // Without a session nothing is shared between runs: no cache, and the runtime gives stateful
+      // nodes a scratch state that lives as long as the run.
+      ...(run.session ? { cache: run.session.cache, state: run.session.state, sessionId: setup.sessionId } : {}),
+      logger: nodeLogger(setup.log),
+      ...(onEvent ? { onEvent } : {}),
+    });
+  }
+
+  /** Aborts the run when the client goes away before the response is complete. */
+  function abortOnDisconnect(reply: FastifyReply, run: StartedRun): void {
+    reply.raw.on("close", () => {
+      if (!reply.raw.writableEnded && !run.controller.signal.aborted) {
+        run.controller.abort(new RunAbortedError("CLIENT_DISCONNECTED", "the client disconnected"));
+      }
+    });
+  }
+
+  async function runAsJson(reply: FastifyReply, run: StartedRun, setup: RunSetup): Promise<FastifyReply> {
+    abortOnDisconnect(reply, run);
+    try {
+      const result = await runPlan(run, setup);
+      setup.log.info({ status: result.status, durationMs: result.durationMs }, "preview finished");
+      return reply.code(200).header("x-run-id", run.runId).send(result);
+    } finally {
+      run.finish();
+    }
+  }
+
+  async function runAsEventStream(reply: FastifyReply, run: StartedRun, setup: RunSetup): Promise<FastifyReply> {
+    const started = performance.now();
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      // Tells nginx-style proxies not to buffer the stream.
+      "x-accel-buffering": "no",
+      "x-run-id": run.runId,
+    });
+    raw.flushHeaders();
+    abortOnDisconnect(reply, run);
+    // Comment lines keep idle proxies from closing a stream while a slow model runs.
+    const heartbeat = setInterval(() => {
+      if (!raw.writableEnded && !raw.destroyed) raw.write(": keep-alive\n\n");
+    }, SSE_HEARTBEAT_MS);
+    heartbeat.unref();
+
+    let finishedSent = false;
+    const send = (event: RunEvent): void => {
+      if (finishedSent || raw.writableEnded || raw.destroyed) return;
+      try {
+        const checked = runEventSchema.safeParse(event);
+        if (!checked.success) {
+          setup.log.error({ eventType: event.type, issues: checked.error.issues }, "run event failed its schema; not sent");
+          return;
+        }
+        const line = `data: ${JSON.stringify(checked.data)}\n\n`;
+        raw.write(line);
+        if (checked.data.type === "run-finished") finishedSent = true;
+      } catch (err) {
+        setup.log.error({ err, eventType: event.type }, "run event could not be serialised; not sent");
+      }
+    };
+
+    let result: RunResult | undefined;
+    try {
+      result = await runPlan(run, setup, send);
+      setup.log.info({ status: result.status, durationMs: result.durationMs }, "preview finished");
+    } catch (err) {
+      setup.log.error({ err }, "preview run crashed");
+    } finally {
+      // The client waits for run-finished: make sure it always gets one, even if the runtime broke.
+      if (!finishedSent) {
+        const durationMs = result?.durationMs ?? performance.now() - started;
+        const status = result?.status ?? (run.controller.signal.aborted ? "cancelled" : "failed");
+        send({ type: "run-finished", runId: run.runId, durationMs, status, outputs: result?.outputs ?? {} });
+        if (!finishedSent) send({ type: "run-finished", runId: run.runId, durationMs, status, outputs: {} });
+      }
+      clearInterval(heartbeat);
+      if (!raw.writableEnded) raw.end();
+      run.finish();
+    }
+    return reply;
+  }
+
+  return app;
+}
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
+
+function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): FastifyReply {
+  const body: ErrorBody = { error: { ...details, code, message } };
+  return reply.code(status).type("application/json; charset=utf-8").send(body);
+}
+
+function toErrorResponse(error: FastifyError | HttpError, bodyLimit: number): { status: number; body: ErrorBody } {
+  const make = (status: number, code: string, message: string, details: Record<string, unknown> = {}) => ({
+    status,
+    body: { error: { ...details, code, message } },
+  });
+  if (error instanceof HttpError) return make(error.statusCode, error.code, error.message, error.details);
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return make(413, "BODY_TOO_LARGE", `request body is larger than the limit of ${bodyLimit} bytes`, { limitBytes: bodyLimit });
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return make(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as JSON with 'content-type: application/json'");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return make(400, "INVALID_JSON", "request body is not valid JSON");
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return make(400, "INVALID_CONTENT_LENGTH", "request body size did not match Content-Length");
+  }
+  const status = typeof error.statusCode === "number" ? error.statusCode : 500;
+  if (status >= 400 && status < 500) return make(status, error.code ?? "BAD_REQUEST", error.message);
+  return make(500, "INTERNAL", "internal error; see the runner log");
+}
+
+function describeProblems(problems: readonly { path: string; message: string }[]): string {
+  const shown = problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`);
+  const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : "";
+  return shown.join("; ") + more;
+}
+
+function describeIssues(issues: readonly ValidationIssue[]): string {
+  const errors = issues.filter((i) => i.severity === "error");
+  const list = errors.length > 0 ? errors : issues;
+  const shown = list.slice(0, 3).map((i) => `${i.code}${i.nodeId ? ` at node '${i.nodeId}'` : ""}: ${i.message}`);
+  const more = list.length > 3 ? ` (and ${list.length - 3} more)` : "";
+  return shown.join("; ") + more;
+}
+
+/**
+ * Rejects any text input longer than the limit. Characters are counted as JavaScript string length
+ * (UTF-16 code units), the same way `core.text-input` counts its `maxChars`.
+ */
+function checkInputSizes(inputs: Record<string, unknown>, limit: number): void {
+  for (const [name, value] of Object.entries(inputs)) {
+    if (typeof value === "string" && value.length > limit) {
+      throw new HttpError(413, "INPUT_TOO_LARGE", `input '${name}' has ${value.length} characters; the limit is ${limit}`, {
+        input: name,
+        length: value.length,
+        limit,
+      });
+    }
+  }
+}
+
+/** SSE is the default; JSON only when the client asks for it and not for an event stream. */
+function wantsJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const lower = accept.toLowerCase();
+  return lower.includes("application/json") && !lower.includes("text/event-stream");
+}
+
+/** Adapts pino's (object, message) order to the node-facing Logger's (message, data). */
+function nodeLogger(log: FastifyBaseLogger): Logger {
+  return {
+    debug: (message, data) => log.debug(data ?? {}, message),
+    info: (message, data) => log.info(data ?? {}, message),
+    warn: (message, data) => log.warn(data ?? {}, message),
+  };
+}
+
