@@ -3,6 +3,7 @@ export * from "./port-types";
 export * from "./document";
 export * from "./define-node";
 export * from "./model-service";
+export * from "./media";
 export * from "./registry";
 export * from "./events";
 export * from "./plan";
