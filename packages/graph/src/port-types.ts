@@ -14,6 +14,12 @@ export const BASE_PORT_TYPES = [
   "audio",
   "valence-arousal",
   "action",
+  /** FaceDetection[] (media.ts): boxes, landmarks and scores in image pixels. */
+  "faces",
+  /** SpeechSegment[] (media.ts) from voice activity detection. */
+  "speech-segments",
+  /** Prosodic features (pitch, loudness, rate, voice quality) per segment and window. */
+  "prosody",
   "any",
 ] as const;
 
@@ -73,6 +79,9 @@ export function portColor(type: PortAccepts): string {
     case "audio": return "#0891b2";
     case "valence-arousal": return "#ea580c";
     case "action": return "#dc2626";
+    case "faces": return "#be185d";
+    case "speech-segments": return "#0e7490";
+    case "prosody": return "#155e75";
     default: return "#94a3b8";
   }
 }
