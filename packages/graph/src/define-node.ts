@@ -24,6 +24,8 @@ export interface OutputPortSpec {
 /**
  * Roles let the compiler and runtime treat pipeline boundaries specially without knowing node types:
  * an `input` node reads `ctx.runInputs[params.name]`; an `output` node names a field of the result.
+ * The field's value is the output node's first output port, or, when it declares no output
+ * ports, the value on its first input port.
  */
 export type NodeRole = "input" | "output";
 
@@ -90,7 +92,24 @@ export type PreviewSummary =
   | { kind: "boolean"; value: boolean }
   | { kind: "scores"; taxonomy: string; calibrated: boolean; top: { label: string; score: number }[]; extra?: Record<string, number> }
   | { kind: "action"; action: { name: string; reason: string } | null }
-  | { kind: "json"; json: string; truncated: boolean };
+  | { kind: "json"; json: string; truncated: boolean }
+  /** A small JPEG data URL (at most ~256 px on the long side) of an image. */
+  | { kind: "image"; width: number; height: number; thumbnail: string }
+  /** Faces drawn over an optional thumbnail; coordinates in the original image's pixels. */
+  | { kind: "faces"; width: number; height: number; thumbnail?: string; faces: PreviewFace[] }
+  /** A waveform overview (at most 400 peaks) with optional speech segments. */
+  | { kind: "audio"; durationSec: number; peaks: number[]; segments?: { start: number; end: number }[] }
+  | { kind: "segments"; durationSec: number; segments: { start: number; end: number; probability: number }[] }
+  /** Time series such as a pitch contour (at most 400 points each; null = unvoiced/missing). */
+  | { kind: "series"; durationSec: number; series: { name: string; unit: string; values: (number | null)[] }[]; stats?: Record<string, number> }
+  | { kind: "gauge"; label: string; value: number; min: number; max: number; flag?: string };
+
+export interface PreviewFace {
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  /** Top emotions for the face when known, highest first. */
+  top?: { label: string; score: number }[];
+}
 
 export interface NodeDefinition<P extends Record<string, unknown> = Record<string, unknown>> extends NodeSpec<P> {
   run(inputs: PortValues, params: P, ctx: RunContext): Promise<PortValues>;

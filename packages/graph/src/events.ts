@@ -17,6 +17,45 @@ export const previewSummarySchema = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("action"), action: z.object({ name: z.string(), reason: z.string() }).nullable() }),
   z.object({ kind: z.literal("json"), json: z.string(), truncated: z.boolean() }),
+  z.object({ kind: z.literal("image"), width: z.number(), height: z.number(), thumbnail: z.string() }),
+  z.object({
+    kind: z.literal("faces"),
+    width: z.number(),
+    height: z.number(),
+    thumbnail: z.string().optional(),
+    faces: z.array(
+      z.object({
+        box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+        score: z.number(),
+        top: z.array(z.object({ label: z.string(), score: z.number() })).optional(),
+      }),
+    ),
+  }),
+  z.object({
+    kind: z.literal("audio"),
+    durationSec: z.number(),
+    peaks: z.array(z.number()),
+    segments: z.array(z.object({ start: z.number(), end: z.number() })).optional(),
+  }),
+  z.object({
+    kind: z.literal("segments"),
+    durationSec: z.number(),
+    segments: z.array(z.object({ start: z.number(), end: z.number(), probability: z.number() })),
+  }),
+  z.object({
+    kind: z.literal("series"),
+    durationSec: z.number(),
+    series: z.array(z.object({ name: z.string(), unit: z.string(), values: z.array(z.number().nullable()) })),
+    stats: z.record(z.string(), z.number()).optional(),
+  }),
+  z.object({
+    kind: z.literal("gauge"),
+    label: z.string(),
+    value: z.number(),
+    min: z.number(),
+    max: z.number(),
+    flag: z.string().optional(),
+  }),
 ]);
 
 export const nodeErrorSchema = z.object({ message: z.string(), code: z.string().optional() });
