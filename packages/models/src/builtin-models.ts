@@ -2,6 +2,8 @@
  * The models Attune ships, converted from @vladmandic/human's TF.js files at setup time. Each entry
  * is a manifest minus what only conversion can know (ONNX sha256, source hashes).
  */
+import { fileURLToPath } from "node:url";
+import { TAXONOMY_LABELS } from "@attune/graph";
 import type { ModelManifest } from "./manifest";
 
 /** Bump when a converter change alters the ONNX produced from unchanged sources. */
@@ -11,11 +13,24 @@ export type ManifestDraft = Omit<ModelManifest, "sha256" | "file" | "source"> & 
   source: Omit<ModelManifest["source"], "files" | "converter">;
 };
 
-export interface BuiltinModel {
+/** A model converted from TF.js files at setup. */
+export interface TfjsBuiltinModel {
   /** TF.js model.json, relative to the source folder (human's `models/` by default). */
   tfjsModel: string;
   manifest: ManifestDraft;
 }
+
+/**
+ * A model that already is ONNX: one we trained and committed, or one an npm package ships. Setup
+ * copies it into the models folder and records its hash like any other.
+ */
+export interface OnnxBuiltinModel {
+  /** Absolute path of the ONNX file, resolved at setup (package files move with installs). */
+  onnxFile: () => string;
+  manifest: ManifestDraft;
+}
+
+export type BuiltinModel = TfjsBuiltinModel | OnnxBuiltinModel;
 
 /** human's emotion labels in model output order (src/gear/emotion.ts, the oarriaga grey model). */
 export const HUMAN_EMOTION_LABELS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"] as const;
@@ -40,7 +55,7 @@ const HUMAN = {
 export const FACE_EXPRESSION_MODEL_ID = "face-expression-mini-xception";
 export const FACE_DETECTOR_MODEL_ID = "face-detector-blazeface";
 
-export const BUILTIN_MODELS: readonly BuiltinModel[] = [
+const HUMAN_MODELS: readonly TfjsBuiltinModel[] = [
   {
     tfjsModel: "emotion.json",
     manifest: {
@@ -142,3 +157,46 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
     },
   },
 ];
+
+export const TEXT_EMOTION_MODEL_ID = "text-emotion";
+
+/** Our own model: trained by training/text-emotion/train.ts and committed under assets/. */
+export const TEXT_EMOTION_MODEL: OnnxBuiltinModel = {
+  onnxFile: () => fileURLToPath(new URL("../assets/text-emotion/model.onnx", import.meta.url)),
+  manifest: {
+    id: TEXT_EMOTION_MODEL_ID,
+    version: "1.0.0",
+    task: "text-emotion",
+    title: "Text emotion (hashed n-gram linear softmax, GoEmotions Ekman)",
+    inputs: [
+      {
+        name: "ids",
+        type: "int64",
+        shape: [1, "features"],
+        preprocessing: "Hashed word 1-2-grams, character 3-5-grams and shape cues (nodes/nlp/src/text-emotion/featurize.ts).",
+      },
+      { name: "weights", type: "float32", shape: [1, "features"], preprocessing: "Per-feature weights from the same featurizer." },
+    ],
+    outputs: [
+      {
+        name: "scores",
+        type: "float32",
+        shape: [1, 7],
+        description: "Probability of each Ekman emotion (temperature-calibrated softmax).",
+        activation: "softmax",
+        taxonomy: "ekman7",
+        labels: [...TAXONOMY_LABELS.ekman7],
+      },
+    ],
+    licence: { spdx: "Apache-2.0", notes: "Trained by Attune on GoEmotions (Apache-2.0); see assets/text-emotion/MODEL_CARD.md." },
+    source: { kind: "trained" },
+    attribution: "Demszky et al.: GoEmotions: A Dataset of Fine-Grained Emotions (ACL 2020); Ekman grouping, train split.",
+    metrics: [
+      { name: "macro-F1", value: 0.5498, dataset: "GoEmotions Ekman dev (5,426 rows)", notes: "argmax; see the model card" },
+      { name: "accuracy", value: 0.6675, dataset: "GoEmotions Ekman dev (5,426 rows)" },
+    ],
+  },
+};
+
+/** Every model setup prepares, in the order it prepares them. */
+export const BUILTIN_MODELS: readonly BuiltinModel[] = [...HUMAN_MODELS, TEXT_EMOTION_MODEL];

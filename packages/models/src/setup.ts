@@ -7,9 +7,10 @@
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILTIN_MODELS, type BuiltinModel, CONVERTER_VERSION } from "./builtin-models";
+import { BUILTIN_MODELS, type BuiltinModel, CONVERTER_VERSION, type OnnxBuiltinModel, type TfjsBuiltinModel } from "./builtin-models";
+import { decodeModel } from "./onnx/builder";
 import { convertTfjsGraphModel } from "./convert/tfjs-to-onnx";
 import { decodeWeights, readTfjsModelFiles } from "./convert/tfjs-model";
 import { humanModelsDir } from "./human-models";
@@ -63,6 +64,46 @@ export async function prepareModels(options: PrepareOptions = {}): Promise<Prepa
 }
 
 async function prepareOne(model: BuiltinModel, modelsDir: string, sourceDir: string, log: (m: string) => void): Promise<PreparedModel> {
+  return "onnxFile" in model ? prepareOnnxFile(model, modelsDir, log) : prepareTfjs(model, modelsDir, sourceDir, log);
+}
+
+/** Copies a ready ONNX file (trained by us or shipped by a package) and writes its manifest. */
+async function prepareOnnxFile(model: OnnxBuiltinModel, modelsDir: string, log: (m: string) => void): Promise<PreparedModel> {
+  const { id } = model.manifest;
+  const sourcePath = model.onnxFile();
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(sourcePath);
+  } catch (error) {
+    throw new Error(`${id}: cannot read ${sourcePath}: ${(error as Error).message}`);
+  }
+  const hash = sha256(bytes);
+  const onnxFile = `${id}.onnx`;
+  const onnxPath = join(modelsDir, onnxFile);
+  const cached = await readCachedManifest(modelsDir, id);
+  if (cached && cached.sha256 === hash && (await fileSha256(onnxPath)) === hash) {
+    log(`${id}: up to date`);
+    return { id, status: "cached", onnxPath, manifest: cached };
+  }
+  let graph;
+  try {
+    graph = decodeModel(bytes).graph;
+  } catch (error) {
+    throw new Error(`${id}: ${sourcePath} is not a valid ONNX model: ${(error as Error).message}`);
+  }
+  const initializers = new Set(graph.initializer.map((i) => i.name));
+  const manifest = parseModelManifest(
+    { ...model.manifest, file: onnxFile, sha256: hash, source: { ...model.manifest.source, files: { [basename(sourcePath)]: hash } } },
+    `built-in manifest ${id}`,
+  );
+  checkInterface(manifest, graph.input.map((i) => i.name).filter((n) => !initializers.has(n)), graph.output.map((o) => o.name));
+  await writeAtomic(onnxPath, bytes);
+  await writeAtomic(manifestPath(modelsDir, id), new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+  log(`${id}: copied ${sourcePath}`);
+  return { id, status: "converted", onnxPath, manifest };
+}
+
+async function prepareTfjs(model: TfjsBuiltinModel, modelsDir: string, sourceDir: string, log: (m: string) => void): Promise<PreparedModel> {
   const { id } = model.manifest;
   const jsonPath = join(sourceDir, model.tfjsModel);
   const { model: tfjs, weightData, files } = await readTfjsModelFiles(jsonPath);
