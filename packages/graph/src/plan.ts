@@ -28,6 +28,8 @@ export interface ValidationIssue {
   portId?: string;
   /** Param path inside the node's params, for PARAM_INVALID (e.g. `threshold`). */
   paramPath?: string;
+  /** Every node involved when an issue spans several (CYCLE: the nodes on the cycle, in order). */
+  nodeIds?: string[];
 }
 
 /** One node of an execution plan: everything the runtime needs, nothing the editor needs. */

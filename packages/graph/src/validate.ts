@@ -1,7 +1,15 @@
+import { analyze } from "./analyze";
 import type { PipelineDocument } from "./document";
 import type { SpecLookup, ValidationIssue } from "./plan";
 
-/** TODO(helper): implement every issue code in ISSUE_CODES. */
-export function validate(_doc: PipelineDocument, _registry: SpecLookup): ValidationIssue[] {
-  throw new Error("not implemented");
+export { resolveParams, type ParamsSpec, type ResolvedParams } from "./analyze";
+
+/**
+ * Every problem in a document, each with a stable code from ISSUE_CODES and the node, edge, port
+ * or param it is about, so the canvas can point at it. Issues on nodes that feed no output node
+ * are warnings (compile prunes those nodes), as long as the pipeline has an output at all.
+ * Order is deterministic: node issues in document order, then edge issues, then the rest.
+ */
+export function validate(doc: PipelineDocument, registry: SpecLookup): ValidationIssue[] {
+  return analyze(doc, registry).issues;
 }

@@ -1,2 +1,5 @@
 export * from "./types";
-// TODO(helper): export { execute } from "./execute"; MemoryResultCache; MemorySessionStateStore
+export { execute, DEFAULT_NODE_TIMEOUT_MS } from "./execute";
+export { MemoryResultCache } from "./result-cache";
+export { MemorySessionStateStore, nodeStateView } from "./session-state";
+export { summarizeOutputs, summarizeValue } from "./summarize";

@@ -1,4 +1,4 @@
-import type { Logger, NodeDefinition, NodeError, Plan, PortValues, RunEvent } from "@attune/graph";
+import type { Logger, ModelService, NodeDefinition, NodeError, Plan, PortValues, RunEvent } from "@attune/graph";
 
 /** Looks up runnable node definitions by type id (a NodeRegistry<NodeDefinition> fits). */
 export type DefinitionLookup = { get(type: string): NodeDefinition<any> | undefined };
@@ -29,6 +29,8 @@ export interface ExecuteOptions {
   sessionId?: string;
   state?: SessionStateStore;
   services?: Record<string, unknown>;
+  /** Model inference handed to every node as `ctx.models` (the runner's session pool). */
+  models?: ModelService;
   logger?: Logger;
   onEvent?: (event: RunEvent) => void;
 }

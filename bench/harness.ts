@@ -1,0 +1,38 @@
+/**
+ * The bench contract: each bench measures itself against a baseline in the same process and run,
+ * so numbers compare like with like on whatever machine runs them.
+ */
+export interface BenchOutcome {
+  /** What was measured, e.g. "executor overhead per node". */
+  metric: string;
+  value: number;
+  unit: string;
+  /** Upper bound the value must stay at or below. */
+  target: number;
+  baseline?: { label: string; value: number; unit: string };
+  /** Extra lines worth printing (variants, sizes). */
+  notes?: string[];
+}
+
+export interface Bench {
+  name: string;
+  run(): Promise<BenchOutcome[]>;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs `fn` `warmup` times unmeasured, then returns each of `runs` timings in milliseconds. */
+export async function sample(fn: () => unknown, warmup: number, runs: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return times;
+}
