@@ -21,6 +21,7 @@ import {
 } from "@attune/graph";
 import { nodes as coreNodes } from "@attune/nodes-core";
 import { specs as coreSpecs } from "@attune/nodes-core/specs";
+import { sharedModelService } from "@attune/models/testing";
 import { makeTestContext } from "@attune/nodes-core/testing";
 import { nodes as nlpNodes } from "@attune/nodes-nlp";
 import { specs as nlpSpecs } from "@attune/nodes-nlp/specs";
@@ -135,7 +136,7 @@ describe.each(ALL_NODES.map((n) => ({ ...n, type: n.node.type })))("$type", ({ f
     for (const id of required) expect(Object.keys(example.inputs), `example lacks input '${id}'`).toContain(id);
 
     const inputs = structuredClone(example.inputs);
-    const ctx = makeTestContext({ runInputs: example.runInputs ?? {} });
+    const ctx = makeTestContext({ runInputs: example.runInputs ?? {}, models: await sharedModelService() });
     const outputs = await node.run(inputs, params, ctx);
 
     expect(Object.keys(outputs).sort()).toEqual(node.outputs.map((o) => o.id).sort());

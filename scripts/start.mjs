@@ -26,6 +26,9 @@ run("npx", ["turbo", "run", "build", "--filter=@attune/studio", "--output-logs=e
 log(`migrating database ${dbPath}...`);
 run("node", ["--import", "tsx", "scripts/migrate.ts"], { env });
 
+log("preparing models (converted once, cached by sha256)...");
+run("node", ["--import", "tsx", "packages/models/scripts/prepare.ts"], { env });
+
 const children = [];
 function start(name, command, args, cwd) {
   const child = spawn(command, args, { cwd: join(root, cwd), env, stdio: "inherit" });

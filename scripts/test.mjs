@@ -32,6 +32,8 @@ function finish(status) {
 
 log("typechecking...");
 run("npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"]);
+log("preparing models...");
+run("node", ["--import", "tsx", "packages/models/scripts/prepare.ts"]);
 log("unit and integration tests...");
 vitest("unit", []);
 log("building the studio for browser tests...");

@@ -33,6 +33,8 @@ export const envSchema = z.object({
   RUNNER_PREVIEW_SESSIONS_MAX: optional(int(1, 100_000).default(DEFAULTS.previewSessionsMax)),
   RUNNER_PREVIEW_SESSION_TTL_MS: optional(int(1000, 7 * 24 * 60 * 60 * 1000).default(DEFAULTS.previewSessionTtlMs)),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS).default(DEFAULTS.logLevel)),
+  /** Where prepared ONNX models and their manifests live (default: <repo>/data/models). */
+  ATTUNE_MODELS_DIR: optional(z.string().min(1).optional()),
 });
 
 export interface RunnerConfig {
@@ -45,6 +47,7 @@ export interface RunnerConfig {
   previewSessionsMax: number;
   previewSessionTtlMs: number;
   logLevel: LogLevel;
+  modelsDir: string | undefined;
 }
 
 export class EnvError extends Error {
@@ -77,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     previewSessionsMax: e.RUNNER_PREVIEW_SESSIONS_MAX,
     previewSessionTtlMs: e.RUNNER_PREVIEW_SESSION_TTL_MS,
     logLevel: e.LOG_LEVEL,
+    modelsDir: e.ATTUNE_MODELS_DIR,
   };
 }

@@ -1,3 +1,4 @@
+import { createModelService, DEFAULT_MODELS_DIR, prepareModels, SessionPool } from "@attune/models";
 import { EnvError, loadConfig, type RunnerConfig } from "./env";
 import { buildServer } from "./server";
 
@@ -12,7 +13,14 @@ try {
   throw err;
 }
 
+// Prepared by `npm start` already; this is a cheap check (sha256 cache) that also covers a runner
+// started on its own. Sessions load lazily on first use and are shared by every run.
+const modelsDir = config.modelsDir ?? DEFAULT_MODELS_DIR;
+await prepareModels({ modelsDir, log: (line) => process.stdout.write(`models: ${line}\n`) });
+const modelPool = new SessionPool({ modelsDir });
+
 const app = buildServer({
+  models: createModelService(modelPool),
   token: config.token,
   maxInputChars: config.maxInputChars,
   bodyLimitBytes: config.bodyLimitBytes,
@@ -34,6 +42,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   try {
     // preClose aborts every run in flight, so open event streams end with run-finished (cancelled).
     await app.close();
+    await modelPool.close();
     process.exit(0);
   } catch (err) {
     app.log.error({ err }, "shutdown failed");

@@ -10,6 +10,7 @@ import {
   parseDocument,
   runEventSchema,
   type Logger,
+  type ModelService,
   type Plan,
   type RunEvent,
   type ValidationIssue,
@@ -38,6 +39,8 @@ export interface BuildServerOptions {
   previewSessionTtlMs?: number;
   /** Defaults to "silent" so that tests stay quiet; main.ts passes LOG_LEVEL. */
   logLevel?: LogLevel;
+  /** Model inference for nodes that run models (ctx.models); main.ts passes the session pool's. */
+  models?: ModelService;
   /** Where log lines go (default stdout); tests capture them to check that secrets stay out. */
   logStream?: { write(line: string): void };
 }
@@ -278,6 +281,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       // nodes a scratch state that lives as long as the run.
       ...(run.session ? { cache: run.session.cache, state: run.session.state, sessionId: setup.sessionId } : {}),
       logger: nodeLogger(setup.log),
+      ...(options.models ? { models: options.models } : {}),
       ...(onEvent ? { onEvent } : {}),
     });
   }
