@@ -1,14 +1,16 @@
 import { TAXONOMY_LABELS, type EmotionScores, type PortValues, type RunContext } from "@attune/graph";
-// The config is written by the training script beside the model, so the node hashes exactly as the
-// model was trained; a retrain that changes it changes both files together.
-import featurizerJson from "../../../../packages/models/assets/text-emotion/featurizer.json" with { type: "json" };
-import { featurize, parseFeaturizerConfig } from "./featurize";
+import { DEFAULT_FEATURIZER_CONFIG, featurize } from "./featurize";
 import type { TextEmotionParams } from "./spec";
 
 /** Manifest id of the ONNX model in packages/models/assets/text-emotion. */
 export const TEXT_EMOTION_MODEL_ID = "text-emotion";
 
-export const TEXT_EMOTION_FEATURIZER = parseFeaturizerConfig(featurizerJson);
+/**
+ * The committed model was trained with the default config; its metadata stores the sha256 of that
+ * config (assets/text-emotion/featurizer.json), and a test checks the two agree, so a retrain with
+ * other settings cannot ship without this line changing too.
+ */
+export const TEXT_EMOTION_FEATURIZER = DEFAULT_FEATURIZER_CONFIG;
 
 const LABELS = TAXONOMY_LABELS.ekman7;
 
