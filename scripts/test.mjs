@@ -32,6 +32,7 @@ function finish(status) {
 
 log("typechecking...");
 run("npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"]);
+run("npx", ["tsc", "-p", "tsconfig.json"]); // repo-level tests, scripts, benches, training
 log("preparing models...");
 run("node", ["--import", "tsx", "packages/models/scripts/prepare.ts"]);
 log("unit and integration tests...");
