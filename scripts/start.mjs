@@ -18,6 +18,8 @@ const env = {
   RUNNER_HOST: process.env.RUNNER_HOST ?? "127.0.0.1",
   RUNNER_PORT: runnerPort,
   RUNNER_URL: process.env.RUNNER_URL ?? `http://127.0.0.1:${runnerPort}`,
+  // Per-request log lines would bury the URL below; LOG_LEVEL=info brings them back.
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 };
 
 log("building...");
