@@ -25,6 +25,14 @@ import { sharedModelService } from "@attune/models/testing";
 import { makeTestContext } from "@attune/nodes-core/testing";
 import { nodes as nlpNodes } from "@attune/nodes-nlp";
 import { specs as nlpSpecs } from "@attune/nodes-nlp/specs";
+import { nodes as audioNodes } from "@attune/nodes-audio";
+import { specs as audioSpecs } from "@attune/nodes-audio/specs";
+import { nodes as visionNodes } from "@attune/nodes-vision";
+import { specs as visionSpecs } from "@attune/nodes-vision/specs";
+import { nodes as fusionNodes } from "@attune/nodes-fusion";
+import { specs as fusionSpecs } from "@attune/nodes-fusion/specs";
+import { nodes as stateNodes } from "@attune/nodes-state";
+import { specs as stateSpecs } from "@attune/nodes-state/specs";
 import { nodes as policyNodes } from "@attune/nodes-policy";
 import { specs as policySpecs } from "@attune/nodes-policy/specs";
 import { describe, expect, it } from "vitest";
@@ -40,6 +48,10 @@ interface Family {
 const FAMILIES: Family[] = [
   { name: "core", nodes: coreNodes, specs: coreSpecs },
   { name: "nlp", nodes: nlpNodes, specs: nlpSpecs },
+  { name: "vision", nodes: visionNodes, specs: visionSpecs },
+  { name: "audio", nodes: audioNodes, specs: audioSpecs },
+  { name: "fusion", nodes: fusionNodes, specs: fusionSpecs },
+  { name: "state", nodes: stateNodes, specs: stateSpecs },
   { name: "policy", nodes: policyNodes, specs: policySpecs },
 ];
 
@@ -54,13 +66,25 @@ function checkPortValue(type: PortType, value: unknown): string | undefined {
     case "boolean": return typeof value === "boolean" ? undefined : fail("a boolean");
     case "action": return value === null || actionSchema.safeParse(value).success ? undefined : fail("an Action or null");
     case "valence-arousal": return valenceArousalSchema.safeParse(value).success ? undefined : fail("valence/arousal");
-    case "any": case "json": case "image": case "audio": return undefined;
+    case "image": return isImage(value) ? undefined : fail("an RGB ImageValue");
+    case "audio": return isAudio(value) ? undefined : fail("an AudioValue");
+    case "faces": return Array.isArray(value) && value.every(isFace) ? undefined : fail("a face list");
+    case "speech-segments": return Array.isArray(value) && value.every(isSegment) ? undefined : fail("speech segments");
+    case "prosody": return typeof value === "object" && value !== null && "overall" in value ? undefined : fail("prosody features");
+    case "any": case "json": return undefined;
   }
   const parsed = emotionScoresSchema.safeParse(value);
   if (!parsed.success) return fail("emotion scores");
   if (type !== "scores:any" && `scores:${parsed.data.taxonomy}` !== type) return fail(`taxonomy of ${type}`);
   return undefined;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+const isImage = (v: unknown) =>
+  isObject(v) && v.data instanceof Uint8Array && v.channels === 3 && (v.data as Uint8Array).length === (v.width as number) * (v.height as number) * 3;
+const isAudio = (v: unknown) => isObject(v) && v.samples instanceof Float32Array && typeof v.sampleRate === "number";
+const isFace = (v: unknown) => isObject(v) && isObject(v.box) && typeof v.score === "number";
+const isSegment = (v: unknown) => isObject(v) && typeof v.start === "number" && typeof v.end === "number" && (v.end as number) >= (v.start as number);
 
 describe("node registry contract", () => {
   it("has nodes in every family", () => {

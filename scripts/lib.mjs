@@ -32,16 +32,29 @@ export function ensureDependencies() {
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
 
-/** Debian's Chromium for browser tests; installed with apt-get when we are root and it is missing. */
-export function ensureChromium() {
-  if (existsSync("/usr/bin/chromium")) return;
+/**
+ * Debian packages the tests need: Chromium for browser tests, espeak-ng/sox/opus-tools/lame to
+ * synthesise and encode test audio. Installed with apt-get when we are root and one is missing.
+ */
+const TEST_SYSTEM_PACKAGES = [
+  { binary: "/usr/bin/chromium", pkg: "chromium" },
+  { binary: "/usr/bin/espeak-ng", pkg: "espeak-ng" },
+  { binary: "/usr/bin/sox", pkg: "sox" },
+  { binary: "/usr/lib/x86_64-linux-gnu/sox/libsox_fmt_mp3.so", pkg: "libsox-fmt-all" },
+  { binary: "/usr/bin/opusenc", pkg: "opus-tools" },
+  { binary: "/usr/bin/lame", pkg: "lame" },
+];
+
+export function ensureTestSystemPackages() {
+  const missing = TEST_SYSTEM_PACKAGES.filter((p) => !existsSync(p.binary)).map((p) => p.pkg);
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    log("Chromium is missing: install it with `sudo apt-get install chromium` and run again.");
+    log(`missing system packages for tests: install them with \`sudo apt-get install ${missing.join(" ")}\` and run again.`);
     process.exit(1);
   }
-  log("installing Chromium with apt-get...");
+  log(`installing ${missing.join(", ")} with apt-get...`);
   run("apt-get", ["update", "-qq"]);
-  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
+  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], {
     env: { DEBIAN_FRONTEND: "noninteractive" },
   });
 }

@@ -4,11 +4,11 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureChromium, ensureDependencies, log, run } from "./lib.mjs";
+import { ensureTestSystemPackages, ensureDependencies, log, run } from "./lib.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 ensureDependencies();
-ensureChromium();
+ensureTestSystemPackages();
 
 const reports = mkdtempSync(join(tmpdir(), "attune-test-"));
 let passed = 0;

@@ -11,7 +11,7 @@ export interface TestContext extends RunContext {
  * A RunContext for calling `node.run(...)` directly in unit and contract tests: a live
  * AbortSignal, a Map-backed state store and a logger that records instead of printing.
  */
-export function makeTestContext(overrides: Partial<Pick<RunContext, "runInputs" | "nodeId" | "sessionId" | "services" | "models">> = {}): TestContext {
+export function makeTestContext(overrides: Partial<Pick<RunContext, "runInputs" | "nodeId" | "sessionId" | "services" | "models" | "now">> = {}): TestContext {
   const abort = new AbortController();
   const stateMap = new Map<string, unknown>();
   const logs: TestContext["logs"] = [];
@@ -32,6 +32,7 @@ export function makeTestContext(overrides: Partial<Pick<RunContext, "runInputs" 
     sessionId: overrides.sessionId,
     services: overrides.services ?? {},
     models: overrides.models,
+    now: overrides.now ?? (() => Date.now()),
     state,
     logger,
     logs,

@@ -70,3 +70,35 @@ export function topLabel(value: EmotionScores): { label: string; score: number }
   }
   return best;
 }
+
+export type AffectPolarity = "positive" | "negative" | "ambiguous" | "neutral";
+
+/**
+ * Polarity of every label in Attune's taxonomies. GoEmotions labels follow the sentiment grouping
+ * of the GoEmotions paper (Demszky et al., 2020, "GoEmotions: A Dataset of Fine-Grained
+ * Emotions", ACL; `sentiment_mapping.json` in google-research/goemotions); Ekman labels share
+ * their names and polarity with it (surprise is ambiguous there); sentiment3 labels are their own
+ * polarity. Used by taxonomy mapping and by the responsible-use rules that recognise
+ * "negative affect".
+ */
+export const LABEL_POLARITY: Readonly<Record<string, AffectPolarity>> = Object.freeze({
+  // sentiment3
+  positive: "positive",
+  negative: "negative",
+  neutral: "neutral",
+  // GoEmotions "positive"
+  admiration: "positive", amusement: "positive", approval: "positive", caring: "positive",
+  desire: "positive", excitement: "positive", gratitude: "positive", joy: "positive",
+  love: "positive", optimism: "positive", pride: "positive", relief: "positive",
+  // GoEmotions "negative"
+  anger: "negative", annoyance: "negative", disappointment: "negative", disapproval: "negative",
+  disgust: "negative", embarrassment: "negative", fear: "negative", grief: "negative",
+  nervousness: "negative", remorse: "negative", sadness: "negative",
+  // GoEmotions "ambiguous"
+  confusion: "ambiguous", curiosity: "ambiguous", realization: "ambiguous", surprise: "ambiguous",
+});
+
+/** The polarity of a label, or undefined for a label no taxonomy of ours has. */
+export function labelPolarity(label: string): AffectPolarity | undefined {
+  return Object.hasOwn(LABEL_POLARITY, label) ? LABEL_POLARITY[label] : undefined;
+}

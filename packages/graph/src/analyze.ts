@@ -1,7 +1,8 @@
-import type { InputPortSpec, NodeSpec, OutputPortSpec } from "./define-node";
+import type { InputPortSpec, NodeCheckIssue, NodeSpec, OutputPortSpec } from "./define-node";
 import { formatPath, type Edge, type NodeInstance, type PipelineDocument } from "./document";
 import type { SpecLookup, ValidationIssue } from "./plan";
-import { canConnect } from "./port-types";
+import { canConnect, type PortType } from "./port-types";
+import { responsibleUseIssues } from "./responsible-use";
 
 /**
  * Shared by validate() and compile() so compile does not parse every node's params twice.
@@ -277,6 +278,34 @@ export function analyze(doc: PipelineDocument, registry: SpecLookup): Analysis {
     }
   }
 
+  // Node-level checks that need every connected input at once (e.g. one taxonomy across all the
+  // inputs of a fusion node); each node states its own rule through its spec.
+  for (const entry of nodes.values()) {
+    const { spec, params } = entry;
+    if (!spec?.validateConnections || !params) continue;
+    const connected: Record<string, PortType> = {};
+    for (const [portId, edge] of inputsOf.get(entry.instance.id) ?? []) {
+      const fromSpec = nodes.get(edge.from.node)?.spec;
+      const outPort = fromSpec ? portMaps(fromSpec).outputs.get(edge.from.port) : undefined;
+      if (outPort) connected[portId] = outPort.type;
+    }
+    let found: NodeCheckIssue[];
+    try {
+      found = spec.validateConnections(connected, params);
+    } catch (error) {
+      found = [{ code: "PARAM_INVALID", message: `connection check failed: ${errorMessage(error)}` }];
+    }
+    for (const issue of found) {
+      issues.push({
+        code: issue.code,
+        severity: issue.severity ?? "error",
+        nodeId: entry.instance.id,
+        ...(issue.portId !== undefined ? { portId: issue.portId } : {}),
+        message: issue.message,
+      });
+    }
+  }
+
   const cycles = findCycles(nodes, successors);
   for (const cycle of cycles) {
     const shown = [...cycle, cycle[0]!].map((id) => `'${id}'`).join(" -> ");
@@ -288,6 +317,8 @@ export function analyze(doc: PipelineDocument, registry: SpecLookup): Analysis {
       message: `the graph has a cycle: ${shown}`,
     });
   }
+
+  issues.push(...responsibleUseIssues(doc, nodes));
 
   if (!hasOutputNode) {
     issues.push({ code: "NO_OUTPUT", severity: "error", message: "the pipeline has no output node, so nothing would run" });

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ModelService } from "./model-service";
+import type { IssueCode } from "./plan";
 import type { PortAccepts, PortType } from "./port-types";
 
 export const NODE_FAMILIES = ["core", "nlp", "vision", "audio", "fusion", "state", "policy", "model"] as const;
@@ -11,6 +12,13 @@ export interface InputPortSpec {
   accepts: PortAccepts;
   /** Optional inputs may stay unconnected; required ones raise MISSING_REQUIRED_INPUT. */
   optional?: boolean;
+  /**
+   * The node still runs when the upstream node feeding this port failed or was skipped; the port
+   * then reads `undefined`, exactly as if it were unconnected. For nodes that are designed to work
+   * without some inputs (late fusion leaving out a failed modality). Without it, a failed
+   * upstream skips this node.
+   */
+  tolerateMissing?: boolean;
   description?: string;
 }
 
@@ -49,6 +57,45 @@ export interface NodeSpec<P extends Record<string, unknown> = Record<string, unk
   migrate?: (params: Record<string, unknown>, fromVersion: number) => Record<string, unknown>;
   /** Free-form keywords for palette search. */
   keywords?: readonly string[];
+  /**
+   * What this node infers about people, for the responsible-use rules in validate(): a node that
+   * reads emotion from a face or a voice makes a pipeline fall under EU AI Act Art. 5(1)(f) in a
+   * workplace or education setting.
+   */
+  infers?: readonly AffectInference[];
+  /**
+   * Node-level checks that depend on what is wired in, beyond `canConnect` per edge (e.g. all
+   * fused inputs must share one taxonomy). validate() calls it with the output port type feeding
+   * each connected input port and the resolved params; it must be pure and cheap.
+   */
+  validateConnections?(connected: Readonly<Record<string, PortType>>, params: P): NodeCheckIssue[];
+  /**
+   * The actions this node can emit given its params and what triggers them, so validate() can
+   * flag a rule that routes negative affect to sales or retention (POSSIBLE_MANIPULATION).
+   */
+  declaredActions?(params: P): DeclaredAction[];
+}
+
+/** Kinds of affect inference a node performs; face and voice are biometric under the EU AI Act. */
+export const AFFECT_INFERENCES = ["emotion-from-face", "emotion-from-voice", "emotion-from-text"] as const;
+export type AffectInference = (typeof AFFECT_INFERENCES)[number];
+
+/** A problem found by a node's own `validateConnections`; validate() adds the node id. */
+export interface NodeCheckIssue {
+  code: IssueCode;
+  message: string;
+  portId?: string;
+  /** Defaults to "error". */
+  severity?: "error" | "warning";
+}
+
+/** One action a policy node may emit, and whether negative affect is what triggers it. */
+export interface DeclaredAction {
+  name: string;
+  tags?: readonly string[];
+  trigger: "negative-affect" | "other";
+  /** Which rule inside the node declares it (e.g. a decision-table row id), for messages. */
+  source?: string;
 }
 
 export interface Logger {
@@ -81,6 +128,17 @@ export interface RunContext {
   models?: ModelService;
   /** Shared services keyed by name; later issues add entries. */
   services: Readonly<Record<string, unknown>>;
+  /**
+   * Wall-clock time in ms since the epoch, for nodes that reason about elapsed time (smoothing,
+   * mood decay, durations, cooldowns). Provided by the runtime (Date.now unless the caller injects
+   * a clock); optional so hand-built contexts stay valid: read it through `nowOf(ctx)`.
+   */
+  now?(): number;
+}
+
+/** The run's clock: `ctx.now()` when the runtime provides it, otherwise Date.now(). */
+export function nowOf(ctx: Pick<RunContext, "now">): number {
+  return ctx.now ? ctx.now() : Date.now();
 }
 
 export type PortValues = Record<string, unknown>;

@@ -10,3 +10,9 @@ export * from "./plan";
 export * from "./validate";
 export * from "./compile";
 export * from "./hash";
+export {
+  BIOMETRIC_INFERENCES,
+  COMMERCIAL_ACTION_WORDS,
+  PROHIBITED_EMOTION_RECOGNITION_SETTINGS,
+  isCommercialAction,
+} from "./responsible-use";

@@ -15,6 +15,14 @@ export const ISSUE_CODES = [
   "DUPLICATE_INPUT_NAME",
   "NO_OUTPUT",
   "VERSION_UNSUPPORTED",
+  /** Connected emotion scores of different taxonomies meet where one taxonomy is required. */
+  "TAXONOMY_MISMATCH",
+  /** EU AI Act Art. 5(1)(f): emotion from face or voice at work or in education, no exemption. */
+  "PROHIBITED_USE",
+  /** A rule routes negative affect to sales or retention actions without a recorded acknowledgement. */
+  "POSSIBLE_MANIPULATION",
+  /** The pipeline infers emotion from face or voice but declares no purpose and setting. */
+  "PURPOSE_UNDECLARED",
 ] as const;
 export type IssueCode = (typeof ISSUE_CODES)[number];
 

@@ -2,9 +2,12 @@
  * The models Attune ships, converted from @vladmandic/human's TF.js files at setup time. Each entry
  * is a manifest minus what only conversion can know (ONNX sha256, source hashes).
  */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TAXONOMY_LABELS } from "@attune/graph";
 import type { ModelManifest } from "./manifest";
+import { FACE_API_EXPRESSION_MODEL } from "./vision/face-api-expression-model";
 
 /** Bump when a converter change alters the ONNX produced from unchanged sources. */
 export const CONVERTER_VERSION = "1";
@@ -198,5 +201,86 @@ export const TEXT_EMOTION_MODEL: OnnxBuiltinModel = {
   },
 };
 
+export const SILERO_VAD_MODEL_ID = "silero-vad";
+
+/**
+ * Silero VAD v5 as shipped (unchanged) in @ricky0123/vad-web's dist/. Stateful: run it frame by frame,
+ * feeding each call's `stateN` back as the next `state`.
+ */
+export const SILERO_VAD_MODEL: OnnxBuiltinModel = {
+  onnxFile: () => join(dirname(createRequire(import.meta.url).resolve("@ricky0123/vad-web")), "silero_vad_v5.onnx"),
+  manifest: {
+    id: SILERO_VAD_MODEL_ID,
+    version: "5.0.0",
+    task: "voice-activity",
+    title: "Silero VAD v5 (voice activity, 16 kHz)",
+    inputs: [
+      {
+        name: "input",
+        type: "float32",
+        shape: [1, 576],
+        range: [-1, 1],
+        preprocessing:
+          "Mono 16 kHz float samples: the previous frame's last 64 samples (zeros at the start) followed by the next 512 " +
+          "samples (32 ms), as silero-vad's OnnxWrapper does.",
+      },
+      { name: "state", type: "float32", shape: [2, 1, 128], preprocessing: "Zeros for the first frame, then the previous call's stateN." },
+      { name: "sr", type: "int64", shape: [], preprocessing: "The sample rate, 16000." },
+    ],
+    outputs: [
+      { name: "output", type: "float32", shape: [1, 1], description: "Probability that the frame contains speech.", activation: "sigmoid" },
+      { name: "stateN", type: "float32", shape: [2, 1, 128], description: "Recurrent state to feed into the next frame.", activation: "none" },
+    ],
+    licence: {
+      spdx: "MIT",
+      url: "https://github.com/snakers4/silero-vad/blob/master/LICENSE",
+      notes: "Silero VAD weights (MIT); the file is distributed in @ricky0123/vad-web (ISC).",
+    },
+    source: { kind: "npm", package: "@ricky0123/vad-web", packageVersion: "0.0.31", upstream: "https://github.com/snakers4/silero-vad" },
+    attribution: "Silero Team: Silero VAD: pre-trained enterprise-grade Voice Activity Detector (2024), version 5.",
+  },
+};
+
+export const VOCAL_AROUSAL_MODEL_ID = "vocal-arousal";
+
+/** Our own model: trained by training/vocal-arousal/train.ts on EmoDB and committed under assets/. */
+export const VOCAL_AROUSAL_MODEL: OnnxBuiltinModel = {
+  onnxFile: () => fileURLToPath(new URL("../assets/vocal-arousal/model.onnx", import.meta.url)),
+  manifest: {
+    id: VOCAL_AROUSAL_MODEL_ID,
+    version: "1.0.0",
+    task: "vocal-arousal",
+    title: "Vocal arousal (prosodic logistic regression, EmoDB)",
+    inputs: [
+      {
+        name: "features",
+        type: "float32",
+        shape: ["batch", 11],
+        preprocessing:
+          "Raw prosodic features of one utterance in the order of assets/vocal-arousal/features.json, computed by " +
+          "nodes/audio/src/prosody/features.ts and mapped by nodes/audio/src/vocal-arousal/model-input.ts; the graph standardises them.",
+      },
+    ],
+    outputs: [
+      {
+        name: "scores",
+        type: "float32",
+        shape: ["batch", 2],
+        description: "Sigmoid probabilities: [high arousal, negative valence given high arousal].",
+        activation: "sigmoid",
+        labels: ["highArousal", "negativeGivenHigh"],
+      },
+    ],
+    licence: { spdx: "Apache-2.0", notes: "Trained by Attune on EmoDB (free of charge from its authors); see assets/vocal-arousal/MODEL_CARD.md." },
+    source: { kind: "trained" },
+    attribution: "Burkhardt et al.: A Database of German Emotional Speech (Interspeech 2005); 8 speakers, leave-one-speaker-out.",
+    metrics: [
+      { name: "accuracy", value: 0.8834, dataset: "EmoDB high vs low arousal, leave-one-speaker-out (8 folds, 408 clips)", notes: "as heard" },
+      { name: "accuracy", value: 0.9397, dataset: "EmoDB high vs low arousal, leave-one-speaker-out (8 folds, 408 clips)", notes: "speaker-normalised" },
+      { name: "balanced-accuracy", value: 0.6722, dataset: "EmoDB high-arousal clips, anger/fear/disgust vs happiness, leave-one-speaker-out" },
+    ],
+  },
+};
+
 /** Every model setup prepares, in the order it prepares them. */
-export const BUILTIN_MODELS: readonly BuiltinModel[] = [...HUMAN_MODELS, TEXT_EMOTION_MODEL];
+export const BUILTIN_MODELS: readonly BuiltinModel[] = [...HUMAN_MODELS, TEXT_EMOTION_MODEL, FACE_API_EXPRESSION_MODEL, SILERO_VAD_MODEL, VOCAL_AROUSAL_MODEL];

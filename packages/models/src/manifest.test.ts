@@ -12,7 +12,7 @@ const complete = (i: number): ModelManifest =>
 
 describe("model manifests", () => {
   it("every built-in manifest validates once conversion fills in hashes", () => {
-    expect(BUILTIN_MODELS.map((_, i) => complete(i).id)).toEqual([FACE_EXPRESSION_MODEL_ID, "face-detector-blazeface", "text-emotion"]);
+    expect(BUILTIN_MODELS.map((_, i) => complete(i).id)).toEqual([FACE_EXPRESSION_MODEL_ID, "face-detector-blazeface", "text-emotion", "face-expression-face-api", "silero-vad", "vocal-arousal"]);
   });
 
   it("maps human's emotion outputs onto ekman7 names index by index", () => {

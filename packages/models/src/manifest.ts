@@ -15,6 +15,9 @@ export const modelTaskSchema = z.enum([
   "text-sentiment",
   "speech-emotion",
   "voice-activity",
+  "vocal-arousal",
+  /** A user's own model (bring-your-own ONNX): what it does is up to its model.onnx node's presets. */
+  "custom",
 ]);
 export type ModelTask = z.infer<typeof modelTaskSchema>;
 
@@ -93,8 +96,8 @@ export const modelManifestSchema = z.object({
     notes: z.string().optional(),
   }),
   source: z.object({
-    /** npm: converted from a package's files; trained: produced by our own training scripts. */
-    kind: z.enum(["npm", "trained"]),
+    /** npm: converted from a package's files; trained: produced by our own training scripts; upload: a user's file. */
+    kind: z.enum(["npm", "trained", "upload"]),
     package: z.string().optional(),
     packageVersion: z.string().optional(),
     /** Source files and their sha256, the cache key for conversion. */

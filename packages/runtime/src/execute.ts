@@ -211,7 +211,9 @@ class Run {
     if (!def) return this.fail(i, { message: `node type '${node.type}' is not installed on this runner`, code: "UNKNOWN_NODE_TYPE" });
 
     const inputs: PortValues = {};
-    for (const [port, from, fromPort] of this.prepared.deps[i]!) inputs[port] = this.outputs[from]![fromPort];
+    // An upstream that failed or was skipped has no outputs; only ports declared
+    // `tolerateMissing` get here with one (see fail()), and they read undefined.
+    for (const [port, from, fromPort] of this.prepared.deps[i]!) inputs[port] = this.outputs[from]?.[fromPort];
 
     const cache = this.options.cache;
     let key: string | undefined;
@@ -322,15 +324,23 @@ class Run {
     this.settled++;
     this.send({ type: "node-failed", runId: this.runId, nodeId: node.id, durationMs, error });
 
-    // Skip every not-yet-started descendant, in plan order, naming the node that failed.
+    // Skip every not-yet-started descendant, in plan order, naming the node that failed. A
+    // dependant whose ports from the dead node all tolerate a missing value instead counts that
+    // edge as settled and runs without it (e.g. fusion leaving out a failed modality).
     const doomed: number[] = [];
-    const stack = [...this.prepared.dependants[i]!];
+    const stack = [i];
     while (stack.length > 0) {
-      const d = stack.pop()!;
-      if (this.status[d] !== PENDING) continue;
-      this.status[d] = SKIPPED;
-      doomed.push(d);
-      stack.push(...this.prepared.dependants[d]!);
+      const dead = stack.pop()!;
+      for (const d of this.prepared.dependants[dead]!) {
+        if (this.status[d] !== PENDING) continue;
+        if (this.toleratesMissing(d, dead)) {
+          if (--this.pending[d]! === 0) this.ready.push(d);
+          continue;
+        }
+        this.status[d] = SKIPPED;
+        doomed.push(d);
+        stack.push(d);
+      }
     }
     doomed.sort((a, b) => a - b);
     for (const d of doomed) {
@@ -344,6 +354,19 @@ class Run {
       });
     }
     if (this.settled === this.n) this.finish();
+  }
+
+  /** Whether every port of node `d` fed by node `dead` is declared `tolerateMissing`. */
+  private toleratesMissing(d: number, dead: number): boolean {
+    const def = this.options.registry.get(this.nodes[d]!.type);
+    if (!def) return false;
+    let fed = false;
+    for (const [port, from] of this.prepared.deps[d]!) {
+      if (from !== dead) continue;
+      fed = true;
+      if (!def.inputs.find((p) => p.id === port)?.tolerateMissing) return false;
+    }
+    return fed;
   }
 
   private cancel(): void {
@@ -522,6 +545,11 @@ class NodeContext implements RunContext {
 
   get services(): Readonly<Record<string, unknown>> {
     return this.run.options.services ?? EMPTY;
+  }
+
+  now(): number {
+    const clock = this.run.options.now;
+    return clock ? clock() : Date.now();
   }
 
   get state(): NodeStateStore {

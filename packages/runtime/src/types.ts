@@ -32,6 +32,8 @@ export interface ExecuteOptions {
   /** Model inference handed to every node as `ctx.models` (the runner's session pool). */
   models?: ModelService;
   logger?: Logger;
+  /** The clock nodes read through `ctx.now()`, in ms since the epoch; Date.now by default. */
+  now?: () => number;
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -43,7 +45,10 @@ export interface NodeResult {
   cached: boolean;
   outputs?: PortValues;
   error?: NodeError;
-  /** For skipped nodes: which upstream node failed. */
+  /**
+   * For skipped nodes: which upstream node failed. Nodes that ran without a failed upstream
+   * (ports with `tolerateMissing`) have none.
+   */
   skippedBecause?: string;
 }
 

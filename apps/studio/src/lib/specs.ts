@@ -1,7 +1,11 @@
 import { NodeRegistry, type NodeSpec } from "@attune/graph";
+import { specs as audioSpecs } from "@attune/nodes-audio/specs";
 import { specs as coreSpecs } from "@attune/nodes-core/specs";
+import { specs as fusionSpecs } from "@attune/nodes-fusion/specs";
 import { specs as nlpSpecs } from "@attune/nodes-nlp/specs";
 import { specs as policySpecs } from "@attune/nodes-policy/specs";
+import { specs as stateSpecs } from "@attune/nodes-state/specs";
+import { specs as visionSpecs } from "@attune/nodes-vision/specs";
 
 /**
  * Every node type the studio offers, from the families' browser-safe `specs` entries. The same
@@ -10,5 +14,9 @@ import { specs as policySpecs } from "@attune/nodes-policy/specs";
 export const specRegistry: NodeRegistry<NodeSpec> = new NodeRegistry<NodeSpec>([
   ...coreSpecs,
   ...nlpSpecs,
+  ...visionSpecs,
+  ...audioSpecs,
+  ...fusionSpecs,
+  ...stateSpecs,
   ...policySpecs,
 ]);

@@ -35,5 +35,7 @@ export const sentimentSpec = defineNodeSpec({
     },
   ],
   params: sentimentParams,
+  // Declared for the purpose guard (EU AI Act Art. 5(1)(f) covers face and voice).
+  infers: ["emotion-from-text"],
   keywords: ["sentiment", "vader", "polarity", "valence", "text", "lexicon", "emoji", "positive", "negative"],
 });

@@ -27,5 +27,7 @@ export const textEmotionSpec = defineNodeSpec({
     },
   ],
   params: textEmotionParams,
+  // Declared for the purpose guard (EU AI Act Art. 5(1)(f) covers face and voice).
+  infers: ["emotion-from-text"],
   keywords: ["emotion", "ekman", "anger", "joy", "sadness", "fear", "disgust", "surprise", "text", "goemotions", "classifier"],
 });

@@ -1,5 +1,6 @@
-import { defineNodeSpec } from "@attune/graph";
+import { defineNodeSpec, type DeclaredAction } from "@attune/graph";
 import { z } from "zod";
+import { firesOnNegativeAffect } from "../shared/negative-affect";
 
 export const THRESHOLD_OPS = [">", ">=", "<", "<="] as const;
 export type ThresholdOp = (typeof THRESHOLD_OPS)[number];
@@ -56,5 +57,8 @@ export const thresholdSpec = defineNodeSpec({
     { id: "triggered", label: "Triggered", type: "boolean" },
   ],
   params: thresholdParams,
+  declaredActions: (p): DeclaredAction[] => [
+    { name: p.action, trigger: firesOnNegativeAffect(p.label, p.op) ? "negative-affect" : "other" },
+  ],
   keywords: ["threshold", "rule", "policy", "escalate", "alert", "trigger", "compare", "if"],
 });

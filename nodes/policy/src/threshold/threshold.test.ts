@@ -105,3 +105,14 @@ describe("policy.threshold", () => {
     expect(threshold.preview!(quiet, p)).toEqual({ kind: "action", action: null });
   });
 });
+
+describe("policy.threshold declared actions", () => {
+  it("declares its action as triggered by negative affect only for a high negative or a low positive score", () => {
+    const declared = (p: Record<string, unknown>) => threshold.declaredActions!(threshold.params.parse(p))[0]!.trigger;
+    expect(declared({})).toBe("negative-affect"); // negative > 0.6
+    expect(declared({ label: "anger", op: ">=" })).toBe("negative-affect");
+    expect(declared({ label: "joy", op: "<" })).toBe("negative-affect");
+    expect(declared({ label: "joy", op: ">" })).toBe("other");
+    expect(declared({ label: "negative", op: "<" })).toBe("other");
+  });
+});
