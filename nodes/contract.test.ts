@@ -33,6 +33,8 @@ import { nodes as fusionNodes } from "@attune/nodes-fusion";
 import { specs as fusionSpecs } from "@attune/nodes-fusion/specs";
 import { nodes as stateNodes } from "@attune/nodes-state";
 import { specs as stateSpecs } from "@attune/nodes-state/specs";
+import { nodes as modelNodes } from "@attune/nodes-model";
+import { specs as modelSpecs } from "@attune/nodes-model/specs";
 import { nodes as policyNodes } from "@attune/nodes-policy";
 import { specs as policySpecs } from "@attune/nodes-policy/specs";
 import { describe, expect, it } from "vitest";
@@ -52,6 +54,7 @@ const FAMILIES: Family[] = [
   { name: "audio", nodes: audioNodes, specs: audioSpecs },
   { name: "fusion", nodes: fusionNodes, specs: fusionSpecs },
   { name: "state", nodes: stateNodes, specs: stateSpecs },
+  { name: "model", nodes: modelNodes, specs: modelSpecs },
   { name: "policy", nodes: policyNodes, specs: policySpecs },
 ];
 

@@ -6,6 +6,13 @@ export const DEFAULTS = {
   port: 4100,
   maxInputChars: 10_000,
   bodyLimitBytes: 2 * 1024 * 1024,
+  /**
+   * POST /v1/preview carries images and audio (base64 in JSON or multipart files), so it gets its
+   * own, larger limit; the media input nodes then enforce their own byte, pixel and duration limits.
+   */
+  previewBodyLimitBytes: 32 * 1024 * 1024,
+  /** Largest .onnx file POST /v1/models accepts (413 above it). */
+  modelUploadLimitBytes: 100 * 1024 * 1024,
   nodeTimeoutMs: 30_000,
   logLevel: "info",
   previewSessionsMax: 200,
@@ -29,6 +36,9 @@ export const envSchema = z.object({
     .min(16, "RUNNER_TOKEN must be at least 16 characters"),
   RUNNER_MAX_INPUT_CHARS: optional(int(1, 100_000_000).default(DEFAULTS.maxInputChars)),
   RUNNER_BODY_LIMIT_BYTES: optional(int(1024, 1024 * 1024 * 1024).default(DEFAULTS.bodyLimitBytes)),
+  /** Body limit of POST /v1/preview (JSON with base64 media, or multipart uploads). */
+  RUNNER_PREVIEW_BODY_LIMIT_BYTES: optional(int(1024, 1024 * 1024 * 1024).default(DEFAULTS.previewBodyLimitBytes)),
+  RUNNER_MODEL_UPLOAD_LIMIT_BYTES: optional(int(1024, 4 * 1024 * 1024 * 1024).default(DEFAULTS.modelUploadLimitBytes)),
   RUNNER_NODE_TIMEOUT_MS: optional(int(1, 24 * 60 * 60 * 1000).default(DEFAULTS.nodeTimeoutMs)),
   RUNNER_PREVIEW_SESSIONS_MAX: optional(int(1, 100_000).default(DEFAULTS.previewSessionsMax)),
   RUNNER_PREVIEW_SESSION_TTL_MS: optional(int(1000, 7 * 24 * 60 * 60 * 1000).default(DEFAULTS.previewSessionTtlMs)),
@@ -43,6 +53,8 @@ export interface RunnerConfig {
   token: string;
   maxInputChars: number;
   bodyLimitBytes: number;
+  previewBodyLimitBytes: number;
+  modelUploadLimitBytes: number;
   nodeTimeoutMs: number;
   previewSessionsMax: number;
   previewSessionTtlMs: number;
@@ -76,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     token: e.RUNNER_TOKEN,
     maxInputChars: e.RUNNER_MAX_INPUT_CHARS,
     bodyLimitBytes: e.RUNNER_BODY_LIMIT_BYTES,
+    previewBodyLimitBytes: e.RUNNER_PREVIEW_BODY_LIMIT_BYTES,
+    modelUploadLimitBytes: e.RUNNER_MODEL_UPLOAD_LIMIT_BYTES,
     nodeTimeoutMs: e.RUNNER_NODE_TIMEOUT_MS,
     previewSessionsMax: e.RUNNER_PREVIEW_SESSIONS_MAX,
     previewSessionTtlMs: e.RUNNER_PREVIEW_SESSION_TTL_MS,

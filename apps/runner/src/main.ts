@@ -1,6 +1,7 @@
-import { createModelService, DEFAULT_MODELS_DIR, prepareModels, SessionPool } from "@attune/models";
+import { DEFAULT_MODELS_DIR, prepareModels, SessionPool } from "@attune/models";
 import { EnvError, loadConfig, type RunnerConfig } from "./env";
 import { buildServer } from "./server";
+import { createModelCatalog } from "./models";
 
 let config: RunnerConfig;
 try {
@@ -18,12 +19,15 @@ try {
 const modelsDir = config.modelsDir ?? DEFAULT_MODELS_DIR;
 await prepareModels({ modelsDir, log: (line) => process.stdout.write(`models: ${line}\n`) });
 const modelPool = new SessionPool({ modelsDir });
+// Built-in and uploaded models behind one ModelService; also backs the /v1/models routes.
+const models = createModelCatalog({ modelsDir, pool: modelPool, maxUploadBytes: config.modelUploadLimitBytes });
 
 const app = buildServer({
-  models: createModelService(modelPool),
+  models,
   token: config.token,
   maxInputChars: config.maxInputChars,
   bodyLimitBytes: config.bodyLimitBytes,
+  previewBodyLimitBytes: config.previewBodyLimitBytes,
   nodeTimeoutMs: config.nodeTimeoutMs,
   previewSessionsMax: config.previewSessionsMax,
   previewSessionTtlMs: config.previewSessionTtlMs,
@@ -42,6 +46,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   try {
     // preClose aborts every run in flight, so open event streams end with run-finished (cancelled).
     await app.close();
+    await models.close();
     await modelPool.close();
     process.exit(0);
   } catch (err) {

@@ -19,6 +19,17 @@ import { execute, MemoryResultCache, MemorySessionStateStore, type RunResult } f
 import { DEFAULTS, type LogLevel } from "./env";
 import { createNodeRegistry, type RunnerRegistry } from "./registry";
 import { PreviewSessions, RunAbortedError, type PreviewSession } from "./preview-sessions";
+import { modelRoutes } from "./models";
+import { HttpError } from "./http-error";
+import {
+  checkTextInputSizes,
+  classifyPlanInputs,
+  decodeMediaInputs,
+  mediaInputFailure,
+  readMultipartPreview,
+  registerMultipart,
+  type PlanInput,
+} from "./media-inputs";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -34,6 +45,8 @@ export interface BuildServerOptions {
   registry?: RunnerRegistry;
   maxInputChars?: number;
   bodyLimitBytes?: number;
+  /** Body limit of POST /v1/preview, which carries images and audio (see media-inputs.ts). */
+  previewBodyLimitBytes?: number;
   nodeTimeoutMs?: number;
   previewSessionsMax?: number;
   previewSessionTtlMs?: number;
@@ -50,18 +63,7 @@ export interface ErrorBody {
   error: { code: string; message: string; [detail: string]: unknown };
 }
 
-/** An error that already knows its HTTP status and stable code. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = "HttpError";
-  }
-}
+export { HttpError };
 
 /** Session ids travel in URLs and logs, so they are short and plain. */
 export const sessionIdSchema = z
@@ -89,6 +91,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const registry = options.registry ?? createNodeRegistry();
   const maxInputChars = options.maxInputChars ?? DEFAULTS.maxInputChars;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
+  const previewBodyLimit = options.previewBodyLimitBytes ?? DEFAULTS.previewBodyLimitBytes;
+  const multipartLimits = { maxFileBytes: previewBodyLimit, maxFieldBytes: bodyLimit, maxFiles: 16 };
   const nodeTimeoutMs = options.nodeTimeoutMs ?? DEFAULTS.nodeTimeoutMs;
   const tokenDigest = digest(options.token);
 
@@ -150,8 +154,12 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     }
   });
 
+  registerMultipart(app, multipartLimits);
+  // Model registry: GET/POST/DELETE /v1/models (apps/runner/src/models/routes.ts).
+  void app.register(modelRoutes, { models: options.models });
+
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    const { status, body } = toErrorResponse(error, bodyLimit);
+    const { status, body } = toErrorResponse(error, request.routeOptions.bodyLimit ?? bodyLimit);
     if (status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ code: body.error.code, status }, "request rejected");
     return reply.code(status).type("application/json; charset=utf-8").send(body);
@@ -199,8 +207,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     return reply.code(204).send();
   });
 
-  app.post("/v1/preview", async (request, reply) => {
-    const parsedBody = previewRequestSchema.safeParse(request.body);
+  app.post("/v1/preview", { bodyLimit: previewBodyLimit }, async (request, reply) => {
+    const body = request.isMultipart() ? await readMultipartPreview(request, multipartLimits) : request.body;
+    const parsedBody = previewRequestSchema.safeParse(body);
     if (!parsedBody.success) {
       const problems = parsedBody.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
       throw new HttpError(400, "INVALID_REQUEST", `invalid preview request: ${describeProblems(problems)}`, { problems });
@@ -214,20 +223,22 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       });
     }
 
-    checkInputSizes(inputs, maxInputChars);
-
     const compiled = compile(parsed.document, registry);
     if (!compiled.ok) {
       throw new HttpError(422, "INVALID_PIPELINE", `the pipeline cannot run: ${describeIssues(compiled.issues)}`, {
         issues: compiled.issues,
       });
     }
+    const planInputs = classifyPlanInputs(compiled.plan, registry);
+    checkTextInputSizes(inputs, planInputs, maxInputChars);
+    const runInputs = decodeMediaInputs(inputs, planInputs);
 
     const run = startRun(sessionId);
     const log = request.log.child({ runId: run.runId, ...(sessionId ? { sessionId } : {}) });
     const common = {
       plan: compiled.plan,
-      inputs,
+      planInputs,
+      inputs: runInputs,
       sessionId,
       nodeTimeoutMs,
       log,
@@ -264,6 +275,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   interface RunSetup {
     plan: Plan;
+    planInputs: Map<string, PlanInput>;
     inputs: Record<string, unknown>;
     sessionId: string | undefined;
     nodeTimeoutMs: number;
@@ -300,6 +312,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     try {
       const result = await runPlan(run, setup);
       setup.log.info({ status: result.status, durationMs: result.durationMs }, "preview finished");
+      // A refused upload is the client's problem: answer 422/413 naming the input, not 200.
+      const mediaFailure = mediaInputFailure(result, setup.planInputs);
+      if (mediaFailure) throw mediaFailure;
       return reply.code(200).header("x-run-id", run.runId).send(result);
     } finally {
       run.finish();
@@ -392,7 +407,7 @@ function toErrorResponse(error: FastifyError | HttpError, bodyLimit: number): { 
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return make(413, "BODY_TOO_LARGE", `request body is larger than the limit of ${bodyLimit} bytes`, { limitBytes: bodyLimit });
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return make(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as JSON with 'content-type: application/json'");
+      return make(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as JSON with 'content-type: application/json' (POST /v1/preview also takes multipart/form-data)");
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return make(400, "INVALID_JSON", "request body is not valid JSON");
@@ -416,22 +431,6 @@ function describeIssues(issues: readonly ValidationIssue[]): string {
   const shown = list.slice(0, 3).map((i) => `${i.code}${i.nodeId ? ` at node '${i.nodeId}'` : ""}: ${i.message}`);
   const more = list.length > 3 ? ` (and ${list.length - 3} more)` : "";
   return shown.join("; ") + more;
-}
-
-/**
- * Rejects any text input longer than the limit. Characters are counted as JavaScript string length
- * (UTF-16 code units), the same way `core.text-input` counts its `maxChars`.
- */
-function checkInputSizes(inputs: Record<string, unknown>, limit: number): void {
-  for (const [name, value] of Object.entries(inputs)) {
-    if (typeof value === "string" && value.length > limit) {
-      throw new HttpError(413, "INPUT_TOO_LARGE", `input '${name}' has ${value.length} characters; the limit is ${limit}`, {
-        input: name,
-        length: value.length,
-        limit,
-      });
-    }
-  }
 }
 
 /** SSE is the default; JSON only when the client asks for it and not for an event stream. */

@@ -268,11 +268,18 @@ describe("runner HTTP API", () => {
     expect(((await exact.json()) as RunResult).status).toBe("ok");
   });
 
-  it("rejects a body above the byte limit with 413", async () => {
-    const body = JSON.stringify({ document: sentimentPipeline(), inputs: { text: "x", padding: "p".repeat(2 * 1024 * 1024) } });
-    const res = await postPreview(server, body);
-    expect(res.status).toBe(413);
-    expect(await errorOf(res)).toMatchObject({ code: "BODY_TOO_LARGE", limitBytes: 2 * 1024 * 1024 });
+  it("rejects a body above the preview byte limit with 413", async () => {
+    // The preview route carries media, so its limit (32 MiB by default) is separate from the 2 MiB one.
+    const body = JSON.stringify({ document: sentimentPipeline(), inputs: { text: "x", padding: "p".repeat(3 * 1024 * 1024) } });
+    expect((await postPreview(server, body, { accept: "application/json" })).status).toBe(200);
+    const small = await startServer({ previewBodyLimitBytes: 1024 * 1024 });
+    try {
+      const res = await postPreview(small, body);
+      expect(res.status).toBe(413);
+      expect(await errorOf(res)).toMatchObject({ code: "BODY_TOO_LARGE", limitBytes: 1024 * 1024 });
+    } finally {
+      await small.close();
+    }
   });
 
   it("answers unknown routes with a JSON 404", async () => {

@@ -27,6 +27,8 @@ const envSchema = z.object({
   RUNNER_TOKEN: z.string().min(1).optional(),
   // Matches the runner's default limit, so the studio refuses what the runner would refuse anyway.
   MAX_INPUT_CHARS: z.coerce.number().int().positive().default(10_000),
+  // Matches the runner's RUNNER_MODEL_UPLOAD_LIMIT_BYTES; /api/models refuses bigger uploads before forwarding.
+  MODEL_UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
 });
 
 const parsed = envSchema.safeParse(process.env);

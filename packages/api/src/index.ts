@@ -1,4 +1,5 @@
 export { appRouter, createAppRouter, type AppRouter } from "./router";
 export { createContext, type ApiContext } from "./context";
 export { buildCatalog, type CatalogNode } from "./routers/catalog";
-export { createRunnerClient, type PreviewRequest, type RunnerClient, type RunnerClientOptions } from "./runner-client";
+export { type ModelCard, modelCardSchema } from "./routers/models";
+export { createRunnerClient, type ModelUploadRequest, type PreviewRequest, type RunnerClient, type RunnerClientOptions } from "./runner-client";

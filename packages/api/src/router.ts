@@ -1,5 +1,6 @@
 import { catalogRouter } from "./routers/catalog";
 import { graphRouter } from "./routers/graph";
+import { modelsRouter } from "./routers/models";
 import { pipelinesRouter } from "./routers/pipelines";
 import { router } from "./trpc";
 
@@ -9,6 +10,7 @@ export function createAppRouter() {
     pipelines: pipelinesRouter,
     catalog: catalogRouter,
     graph: graphRouter,
+    models: modelsRouter,
   });
 }
 

@@ -24,6 +24,20 @@ export interface RunnerClient {
    * can pipe its SSE body (run events) straight to the browser.
    */
   preview(request: PreviewRequest): Promise<Response>;
+  /** GET /v1/models: the runner's response as is (the models router validates it). */
+  listModels(signal?: AbortSignal): Promise<Response>;
+  getModel(id: string, signal?: AbortSignal): Promise<Response>;
+  deleteModel(id: string, signal?: AbortSignal): Promise<Response>;
+  /** POST /v1/models, streaming `body` through (octet-stream + filename, or multipart as sent). */
+  uploadModel(request: ModelUploadRequest): Promise<Response>;
+}
+
+export interface ModelUploadRequest {
+  body: ReadableStream<Uint8Array> | Uint8Array;
+  contentType: string;
+  contentLength?: number;
+  filename?: string;
+  signal?: AbortSignal;
 }
 
 export function createRunnerClient(options: RunnerClientOptions): RunnerClient {
@@ -31,6 +45,7 @@ export function createRunnerClient(options: RunnerClientOptions): RunnerClient {
   // A trailing slash makes relative resolution keep any path prefix of baseUrl.
   const base = options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`;
   const previewUrl = new URL("v1/preview", base);
+  const auth = () => ({ authorization: `Bearer ${options.token}`, accept: "application/json" });
   return {
     preview({ document, inputs, sessionId, signal }) {
       return doFetch(previewUrl, {
@@ -43,6 +58,28 @@ export function createRunnerClient(options: RunnerClientOptions): RunnerClient {
         body: JSON.stringify({ document, inputs, sessionId }),
         signal,
       });
+    },
+    listModels(signal) {
+      return doFetch(new URL("v1/models", base), { headers: auth(), ...(signal ? { signal } : {}) });
+    },
+    getModel(id, signal) {
+      return doFetch(new URL(`v1/models/${encodeURIComponent(id)}`, base), { headers: auth(), ...(signal ? { signal } : {}) });
+    },
+    deleteModel(id, signal) {
+      return doFetch(new URL(`v1/models/${encodeURIComponent(id)}`, base), { method: "DELETE", headers: auth(), ...(signal ? { signal } : {}) });
+    },
+    uploadModel({ body, contentType, contentLength, filename, signal }) {
+      const headers: Record<string, string> = { ...auth(), "content-type": contentType };
+      if (contentLength !== undefined) headers["content-length"] = String(contentLength);
+      if (filename !== undefined) headers["x-filename"] = encodeURIComponent(filename);
+      // duplex: "half" is how fetch streams a request body (Node's undici requires it for streams).
+      return doFetch(new URL("v1/models", base), {
+        method: "POST",
+        headers,
+        body: body as BodyInit,
+        ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+        ...(signal ? { signal } : {}),
+      } as RequestInit);
     },
   };
 }

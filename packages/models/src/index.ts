@@ -6,3 +6,4 @@ export * from "./builtin-models";
 export * from "./human-models";
 export * from "./setup";
 export * from "./session-pool";
+export * from "./user-models";

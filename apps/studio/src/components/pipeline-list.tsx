@@ -65,7 +65,7 @@ export function PipelineList() {
     <main className="list-page">
       <div className="list-header">
         <h1>Pipelines</h1>
-        <span className="muted small">Attune Studio</span>
+        <nav className="small"><Link href="/models" data-testid="nav-models">Models</Link> · <span className="muted">Attune Studio</span></nav>
       </div>
       <form className="create-form" onSubmit={onCreate}>
         <input

@@ -35,6 +35,8 @@ import { HistoryPanel } from "./history-panel";
 import { Inspector } from "./inspector";
 import { Palette, PALETTE_MIME } from "./palette";
 import { PreviewPanel } from "./preview-panel";
+import { inputKindOf } from "./input-kinds";
+import { toRunInput, type MediaInputValue } from "@/media/media-value";
 import { useLivePreview } from "./use-live-preview";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { usePipelineSave } from "./use-pipeline-save";
@@ -148,6 +150,20 @@ export function Editor({ pipeline, maxInputChars }: { pipeline: Pipeline; maxInp
   // ----- live preview -----
   const inputNodes = useMemo(() => doc.nodes.filter((n) => specRegistry.get(n.type)?.role === "input"), [doc]);
   const [inputValues, setInputValues] = useState<Record<string, string>>({});
+  // Images and audio by run-input name; kept apart from text so equality checks never hash megabytes.
+  const [mediaValues, setMediaValues] = useState<Record<string, MediaInputValue>>({});
+  const setMedia = useCallback((name: string, value: MediaInputValue | undefined) => {
+    setMediaValues((prev) => {
+      const old = prev[name];
+      if (old?.url && old.url !== value?.url) URL.revokeObjectURL(old.url);
+      const next = { ...prev };
+      if (value) next[name] = value;
+      else delete next[name];
+      return next;
+    });
+  }, []);
+  const [liveInput, setLiveInput] = useState<string | null>(null);
+  const onLiveChange = useCallback((name: string, live: boolean) => setLiveInput((cur) => (live ? name : cur === name ? null : cur)), []);
   const runKey = runnableKey(doc);
   // Layout edits leave runKey unchanged, so moving a node does not re-run the pipeline.
   const runDocument = useMemo(() => doc, [runKey]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -155,16 +171,25 @@ export function Editor({ pipeline, maxInputChars }: { pipeline: Pipeline; maxInp
     const inputs: Record<string, unknown> = {};
     for (const node of inputNodes) {
       const name = node.params.name;
+      const kind = inputKindOf(node.type);
+      if (typeof name === "string" && (kind === "image" || kind === "audio")) {
+        const media = mediaValues[name];
+        if (media) inputs[name] = toRunInput(media);
+        continue;
+      }
       const raw = typeof name === "string" ? inputValues[name] : undefined;
       if (typeof name !== "string" || raw === undefined) continue;
-      if (node.type === "core.number-input") {
+      if (kind === "number") {
         if (raw.trim() !== "" && Number.isFinite(Number(raw))) inputs[name] = Number(raw);
       } else inputs[name] = raw;
     }
     return inputs;
-  }, [inputNodes, inputValues]);
-  // Same values, same object: an unrelated graph edit must not look like new inputs.
-  const inputsKey = JSON.stringify(collectedInputs);
+  }, [inputNodes, inputValues, mediaValues]);
+  // Same values, same object: an unrelated graph edit must not look like new inputs. Media values
+  // count by id (a new id for every new image or recording), not by their base64.
+  const inputsKey = JSON.stringify(
+    Object.entries(collectedInputs).map(([name, value]) => [name, typeof value === "object" && value !== null ? `media:${mediaValues[name]?.id ?? ""}` : value]),
+  );
   const runInputs = useMemo(() => collectedInputs, [inputsKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const sessionId = useMemo(() => `studio-${pipeline.id}-${Math.random().toString(36).slice(2, 10)}`, [pipeline.id]);
   const blockedReason =
@@ -173,7 +198,7 @@ export function Editor({ pipeline, maxInputChars }: { pipeline: Pipeline; maxInp
       : errorCount > 0
         ? `Fix ${errorCount} problem${errorCount === 1 ? "" : "s"} to run the preview.`
         : null;
-  const preview = useLivePreview({ document: runDocument, inputs: runInputs, sessionId, blockedReason });
+  const [preview, runFrame] = useLivePreview({ document: runDocument, inputs: runInputs, sessionId, blockedReason, live: liveInput !== null });
   const runtime = useMemo(() => ({ document: doc, issuesByNode, preview }), [doc, issuesByNode, preview]);
 
   // ----- React Flow view state -----
@@ -385,6 +410,12 @@ export function Editor({ pipeline, maxInputChars }: { pipeline: Pipeline; maxInp
                 maxChars={maxInputChars}
                 preview={preview}
                 onChange={(name, value) => setInputValues((v) => ({ ...v, [name]: value }))}
+                media={mediaValues}
+                onMediaChange={setMedia}
+                document={doc}
+                runFrame={runFrame}
+                liveInput={liveInput}
+                onLiveChange={onLiveChange}
               />
             </section>
             <section>

@@ -47,8 +47,8 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
         ) : run?.status === "skipped" ? (
           <div className="muted small">skipped: {run.skippedReason}</div>
         ) : run?.preview ? (
-          <div className={run.status === "pending" || run.status === "running" ? "stale" : ""}>
-            <PreviewView preview={run.preview} />
+          <div className={(run.status === "pending" || run.status === "running") && !preview.live ? "stale" : ""}>
+            <PreviewView preview={run.preview} nodeId={id} />
           </div>
         ) : (
           <div className="muted small">{run ? "running…" : "no result yet"}</div>

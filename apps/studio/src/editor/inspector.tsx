@@ -3,6 +3,7 @@
 import { resolveParams, type NodeInstance, type ValidationIssue } from "@attune/graph";
 import { useEffect, useState } from "react";
 import { specRegistry } from "@/lib/specs";
+import { ModelPicker } from "@/components/models/model-picker";
 import { enumOptions, paramsJsonSchema, primaryType, type JsonSchemaProperty } from "./params-json-schema";
 
 interface InspectorProps {
@@ -58,6 +59,13 @@ export function Inspector({ node, selectedCount, issues, onParamsChange, onLabel
       {orphanIssues.map((issue, i) => (
         <div key={i} className="param-error small error-text">{issue.message}</div>
       ))}
+      {node.type === "model.onnx" && (
+        <ModelPicker
+          nodeId={node.id}
+          modelId={typeof node.params.modelId === "string" ? node.params.modelId : ""}
+          onPick={(modelId, signature) => onParamsChange(node.id, { ...node.params, modelId, signature }, `${node.id}:modelId`)}
+        />
+      )}
       {properties.length === 0 && <p className="muted small">This node has no parameters.</p>}
       {properties.map(([name, prop]) => {
         const fieldIssues = paramIssues.filter((i) => i.paramPath !== undefined && topKey(i.paramPath) === name);

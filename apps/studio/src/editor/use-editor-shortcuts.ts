@@ -15,7 +15,13 @@ export interface ShortcutActions {
 /** Shortcuts other than Ctrl+S leave text fields (inputs, Monaco) to their own editing. */
 function isTextTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.closest(".monaco-editor") !== null;
+  return (
+    target.isContentEditable ||
+    ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) ||
+    target.closest(".monaco-editor") !== null ||
+    // Image drop zones take Ctrl+V as an image paste, not a node paste.
+    target.closest("[data-accepts-paste]") !== null
+  );
 }
 
 /**

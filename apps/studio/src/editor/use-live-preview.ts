@@ -1,7 +1,7 @@
 "use client";
 
 import { runEventSchema, type PipelineDocument, type PreviewSummary, type RunEvent } from "@attune/graph";
-import { useEffect, useReducer, useRef } from "react";
+import { useCallback, useEffect, useReducer, useRef } from "react";
 import { readSseStream } from "@/lib/sse";
 
 export type NodeRunStatus = "pending" | "running" | "done" | "failed" | "skipped";
@@ -24,11 +24,15 @@ export interface PreviewState {
   /** Issues the runner rejected the document with (422), keyed for the canvas. */
   issues?: { nodeId?: string; message: string }[];
   nodes: Record<string, NodeRunState>;
+  /** The current run is a live webcam/microphone frame: results update in place, without fading. */
+  live?: boolean;
+  /** The last finished run's result fields (e.g. prosody per segment when wired to an output). */
+  outputs?: Record<string, unknown>;
 }
 
 type Action =
   | { type: "waiting" }
-  | { type: "event"; event: RunEvent }
+  | { type: "event"; event: RunEvent; live?: boolean }
   | { type: "failed"; error: string; issues?: PreviewState["issues"] };
 
 function reducer(state: PreviewState, action: Action): PreviewState {
@@ -40,7 +44,7 @@ function reducer(state: PreviewState, action: Action): PreviewState {
     // Keep the previous values on screen (marked pending) so results do not flicker per keystroke.
     const nodes: Record<string, NodeRunState> = {};
     for (const id of event.nodeIds) nodes[id] = { ...state.nodes[id], status: "pending" };
-    return { status: "running", runId: event.runId, nodes };
+    return { status: "running", runId: event.runId, nodes, live: action.live ?? false, outputs: state.outputs };
   }
   if (event.runId !== state.runId) return state;
   const current = state.nodes[("nodeId" in event && event.nodeId) || ""] ?? { status: "pending" as const };
@@ -56,7 +60,7 @@ function reducer(state: PreviewState, action: Action): PreviewState {
     case "preview":
       return withNode(state, event.nodeId, { ...current, preview: event.preview });
     case "run-finished":
-      return { ...state, status: event.status, durationMs: event.durationMs };
+      return { ...state, status: event.status, durationMs: event.durationMs, outputs: event.outputs };
   }
 }
 
@@ -66,10 +70,17 @@ function withNode(state: PreviewState, nodeId: string, node: NodeRunState): Prev
 
 const DEBOUNCE_MS = 250;
 
+/** Runs one live frame now with these inputs on top of the panel's; resolves when the run ends. */
+export type RunFrame = (inputs: Record<string, unknown>) => Promise<void>;
+
 /**
  * Re-runs the pipeline on the runner whenever the document or the inputs change (debounced),
  * streaming per-node events into state. A newer run aborts the older request; the runner also
  * cancels the older run of the same session.
+ *
+ * While `live` is on (webcam or microphone streaming), the debounced runs stop and the caller
+ * drives runs with `runFrame`, one at a time (see media/frame-gate.ts): frames are not debounced,
+ * and results replace the previous ones without fading.
  */
 export function useLivePreview(opts: {
   document: PipelineDocument;
@@ -77,12 +88,25 @@ export function useLivePreview(opts: {
   sessionId: string;
   /** When set, no request is made and this reason is shown instead (e.g. validation errors). */
   blockedReason: string | null;
-}): PreviewState {
+  live?: boolean;
+}): [PreviewState, RunFrame] {
   const [state, dispatch] = useReducer(reducer, { status: "idle", nodes: {} });
   const controller = useRef<AbortController | null>(null);
-  const { document, inputs, sessionId, blockedReason } = opts;
+  const { document, inputs, sessionId, blockedReason, live = false } = opts;
+  const latest = useRef({ document, inputs, sessionId, blockedReason });
+  latest.current = { document, inputs, sessionId, blockedReason };
+
+  const runFrame: RunFrame = useCallback(async (frameInputs) => {
+    const { document: doc, inputs: base, sessionId: session, blockedReason: blocked } = latest.current;
+    if (blocked) return;
+    controller.current?.abort();
+    const ac = new AbortController();
+    controller.current = ac;
+    await runPreview({ document: doc, inputs: { ...base, ...frameInputs }, sessionId: session }, ac.signal, dispatch, true);
+  }, []);
 
   useEffect(() => {
+    if (live) return;
     if (blockedReason) {
       controller.current?.abort();
       dispatch({ type: "failed", error: blockedReason });
@@ -96,14 +120,19 @@ export function useLivePreview(opts: {
       void runPreview({ document, inputs, sessionId }, ac.signal, dispatch);
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [document, inputs, sessionId, blockedReason]);
+  }, [document, inputs, sessionId, blockedReason, live]);
 
   useEffect(() => () => controller.current?.abort(), []);
 
-  return state;
+  return [state, runFrame];
 }
 
-async function runPreview(body: { document: PipelineDocument; inputs: Record<string, unknown>; sessionId: string }, signal: AbortSignal, dispatch: (a: Action) => void): Promise<void> {
+async function runPreview(
+  body: { document: PipelineDocument; inputs: Record<string, unknown>; sessionId: string },
+  signal: AbortSignal,
+  dispatch: (a: Action) => void,
+  live = false,
+): Promise<void> {
   try {
     const res = await fetch("/api/preview", {
       method: "POST",
@@ -125,7 +154,7 @@ async function runPreview(body: { document: PipelineDocument; inputs: Record<str
       }
       const parsed = runEventSchema.safeParse(json);
       // An unknown event is a version skew between studio and runner, not a reason to stop reading.
-      if (parsed.success) dispatch({ type: "event", event: parsed.data });
+      if (parsed.success) dispatch({ type: "event", event: parsed.data, live });
       else console.warn("Ignoring malformed run event", parsed.error.issues);
     });
   } catch (error) {

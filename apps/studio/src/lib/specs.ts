@@ -2,6 +2,7 @@ import { NodeRegistry, type NodeSpec } from "@attune/graph";
 import { specs as audioSpecs } from "@attune/nodes-audio/specs";
 import { specs as coreSpecs } from "@attune/nodes-core/specs";
 import { specs as fusionSpecs } from "@attune/nodes-fusion/specs";
+import { specs as modelSpecs } from "@attune/nodes-model/specs";
 import { specs as nlpSpecs } from "@attune/nodes-nlp/specs";
 import { specs as policySpecs } from "@attune/nodes-policy/specs";
 import { specs as stateSpecs } from "@attune/nodes-state/specs";
@@ -19,4 +20,5 @@ export const specRegistry: NodeRegistry<NodeSpec> = new NodeRegistry<NodeSpec>([
   ...fusionSpecs,
   ...stateSpecs,
   ...policySpecs,
+  ...modelSpecs,
 ]);

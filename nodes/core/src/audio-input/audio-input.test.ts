@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AudioValue } from "@attune/graph";
 import { describe, expect, it } from "vitest";
 import { makeTestContext } from "../testing";
 import { runTool, skipWithoutTool } from "./external-tools";
-import { audioInput, waveformPeaks } from "./index";
+import { audioInput, decodeAudio, waveformPeaks } from "./index";
 import { resample } from "./resample";
 import { sniffContainer } from "./sniff";
 import { encodeWav16 } from "./wav";
@@ -164,6 +164,7 @@ describe("core.audio-input: compressed containers", () => {
   const sourceWav = encodeWav16(source, 44100);
   const skipSox = skipWithoutTool("sox", "sox libsox-fmt-all");
   const skipOpus = skipWithoutTool("opusenc", "opus-tools");
+  const skipLame = skipWithoutTool("lame", "lame");
 
   it.skipIf(skipSox).each([
     { name: "MP3", type: "mp3", container: "mp3" },
@@ -207,10 +208,76 @@ describe("core.audio-input: compressed containers", () => {
     expect(err.message).toMatch(/12\.0 s long \(from the file header\); this input allows at most 10 s/);
   });
 
-  it.skipIf(skipSox)("refuses an MP3 longer than maxSeconds", async () => {
+  it.skipIf(skipSox)("refuses an MP3 longer than maxSeconds, before decoding, from its frame headers", async () => {
+    // sox writes no Xing header: the length comes from counting the (CBR) frames.
     const bytes = runTool("sox", ["-n", "-r", "8000", "-t", "mp3", "-", "synth", "12", "sine", "300"]);
     const err = await failure({ bytes }, { maxSeconds: 10 });
     expect(err.code).toBe("MEDIA_TOO_LARGE");
+    expect(err.message).toMatch(/12\.\d s long \(from the file header\); this input allows at most 10 s/);
+  });
+
+  it.skipIf(skipSox).each([8000, 11025, 16000, 22050, 24000, 32000, 48000])("decodes a %i Hz MP3 (MPEG-1, 2 and 2.5 layer III)", async (rate) => {
+    const bytes = runTool("sox", ["-n", "-r", String(rate), "-c", "2", "-t", "mp3", "-", "synth", "2", "sine", "300"]);
+    const decoded = await decodeAudio(bytes, { maxSeconds: 60 });
+    expect(decoded).toMatchObject({ container: "mp3", codec: "MP3", sampleRate: rate, channels: 2 });
+    // Without a LAME tag the encoder delay and padding stay in: under three frames of samples.
+    expect(Math.abs(decoded.mono.length / rate - 2)).toBeLessThan((3 * (rate >= 32000 ? 1152 : 576)) / rate);
+    const audio = await decode(bytes);
+    expect(Math.abs(zeroCrossingHz(audio) - 300) / 300).toBeLessThan(0.005);
+  });
+
+  it.skipIf(skipSox)("decodes an MP3 cut out of a longer one (starting and ending mid-stream) and one with trailing junk", async () => {
+    const full = runTool("sox", ["-t", "wav", "-", "-t", "mp3", "-"], encodeWav16(tone(440, 6, 44100), 44100));
+    // Start on a frame header a third of the way in (its bit reservoir lies in the part cut off) and
+    // end inside a frame: minimp3 alone loops forever on this.
+    let at = Math.floor(full.length / 3);
+    while (!(full[at] === 0xff && (full[at + 1]! & 0xfe) === 0xfa)) at++;
+    const cut = full.slice(at, Math.floor((full.length * 2) / 3) + 7);
+    expect(sniffContainer(cut)).toBe("mp3");
+    const audio = await decode(cut);
+    expect(Math.abs(audio.samples.length / 16000 - 2)).toBeLessThan(0.1);
+    expect(Math.abs(zeroCrossingHz(audio) - 440) / 440).toBeLessThan(0.005);
+    const junk = new Uint8Array(full.length + 3000);
+    junk.set(full);
+    for (let i = full.length; i < junk.length; i++) junk[i] = (i * 7919) & 0xff;
+    const whole = await decode(junk);
+    expect(Math.abs(whole.samples.length / 16000 - 6)).toBeLessThan(0.06);
+  });
+
+  it.skipIf(skipSox)("reports a corrupt, cut or layer II MPEG file as INVALID_MEDIA", async () => {
+    const mp3 = runTool("sox", ["-t", "wav", "-", "-t", "mp3", "-"], sourceWav);
+    const truncated = mp3.slice(0, 100);
+    expect(await failure({ bytes: truncated })).toMatchObject({ code: "INVALID_MEDIA", message: expect.stringMatching(/no complete audio frames/) });
+    const mp2 = runTool("sox", ["-t", "wav", "-", "-t", "mp2", "-"], sourceWav);
+    expect(await failure({ bytes: mp2 })).toMatchObject({ code: "INVALID_MEDIA", message: expect.stringMatching(/layer I\/II .* not supported/) });
+  });
+
+  it.skipIf(skipLame)("decodes a LAME MP3 with ID3v2 and ID3v1 tags gapless, sample for sample", async () => {
+    // A chirp, so a misalignment of even one sample shows; written to a file so lame can go back
+    // and fill in the Xing/LAME frame holding the encoder delay and padding.
+    const rate = 44100;
+    const chirp = new Float32Array(2 * rate);
+    for (let i = 0; i < chirp.length; i++) chirp[i] = 0.5 * Math.sin(2 * Math.PI * (200 * (i / rate) + 400 * (i / rate) ** 2));
+    const dir = mkdtempSync(join(tmpdir(), "attune-mp3-"));
+    const wavFile = join(dir, "in.wav");
+    const mp3File = join(dir, "out.mp3");
+    writeFileSync(wavFile, encodeWav16(chirp, rate));
+    runTool("lame", ["--quiet", "-V", "2", "--add-id3v2", "--tt", "Attune test", "--ta", "Attune", wavFile, mp3File]);
+    const bytes = new Uint8Array(readFileSync(mp3File));
+    rmSync(dir, { recursive: true, force: true });
+    expect(new TextDecoder().decode(bytes.subarray(0, 3))).toBe("ID3");
+    expect(new TextDecoder().decode(bytes.subarray(bytes.length - 128, bytes.length - 125))).toBe("TAG");
+    const decoded = await decodeAudio(bytes, { maxSeconds: 60 });
+    expect(decoded.sampleRate).toBe(rate);
+    expect(decoded.mono.length).toBe(chirp.length);
+    let bestLag = 0;
+    let best = -Infinity;
+    for (let lag = -40; lag <= 40; lag++) {
+      let sum = 0;
+      for (let i = 5000; i < chirp.length - 5000; i++) sum += decoded.mono[i + lag]! * chirp[i]!;
+      if (sum > best) [best, bestLag] = [sum, lag];
+    }
+    expect(bestLag).toBe(0);
   });
 
   it.skipIf(skipSox)("reports a corrupt FLAC and Ogg body as INVALID_MEDIA", async () => {

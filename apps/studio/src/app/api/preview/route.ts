@@ -1,4 +1,5 @@
 import { env } from "@/env";
+import { specRegistry } from "@/lib/specs";
 
 export const runtime = "nodejs";
 
@@ -6,15 +7,33 @@ function errorResponse(status: number, code: string, message: string): Response 
   return Response.json({ error: { code, message } }, { status });
 }
 
-/** The first string run input longer than the studio allows, checked before a network hop. */
+/**
+ * The first text run input longer than the studio allows, checked before a network hop. Only inputs
+ * read by text input nodes count: images and audio travel as base64 and have their own limits.
+ */
 function findOversizedInput(body: unknown, max: number): { name: string; length: number } | undefined {
   if (typeof body !== "object" || body === null || !("inputs" in body)) return undefined;
   const inputs = body.inputs;
   if (typeof inputs !== "object" || inputs === null) return undefined;
+  const textNames = textInputNames("document" in body ? body.document : undefined);
   for (const [name, value] of Object.entries(inputs)) {
-    if (typeof value === "string" && value.length > max) return { name, length: value.length };
+    if (textNames.has(name) && typeof value === "string" && value.length > max) return { name, length: value.length };
   }
   return undefined;
+}
+
+/** Run-input names read by input nodes that produce text (the runner validates the document itself). */
+function textInputNames(document: unknown): Set<string> {
+  const names = new Set<string>();
+  const nodes = typeof document === "object" && document !== null && "nodes" in document ? document.nodes : undefined;
+  if (!Array.isArray(nodes)) return names;
+  for (const node of nodes as { type?: unknown; params?: { name?: unknown } }[]) {
+    const spec = typeof node?.type === "string" ? specRegistry.get(node.type) : undefined;
+    if (spec?.role !== "input" || spec.outputs[0]?.type !== "text") continue;
+    const name = node.params?.name ?? (spec.params.safeParse({}).data as { name?: unknown } | undefined)?.name;
+    if (typeof name === "string") names.add(name);
+  }
+  return names;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { appRouter, createContext } from "@attune/api";
+import { appRouter, createContext, createRunnerClient } from "@attune/api";
+import { env } from "@/env";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getDatabase, getSpecs } from "@/server/services";
 
@@ -10,7 +11,12 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     router: appRouter,
     req,
-    createContext: () => createContext({ db: getDatabase(), specs: getSpecs() }),
+    createContext: () =>
+      createContext({
+        db: getDatabase(),
+        specs: getSpecs(),
+        ...(env.RUNNER_TOKEN ? { runner: createRunnerClient({ baseUrl: env.RUNNER_URL, token: env.RUNNER_TOKEN }) } : {}),
+      }),
     onError({ error, path }) {
       // Expected client errors (conflicts, not found, bad input) are answers, not server faults.
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error);

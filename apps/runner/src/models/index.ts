@@ -1,0 +1,2 @@
+export { createModelCatalog, type RunnerModelCatalogOptions } from "./catalog";
+export { modelRoutes, type ModelRoutesOptions } from "./routes";
