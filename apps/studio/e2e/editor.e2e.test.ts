@@ -35,6 +35,8 @@ async function createPipeline(page: Page, name: string): Promise<string> {
 /** Drags a palette item onto the canvas with the real mouse; returns the new node's id. */
 async function dragFromPalette(page: Page, type: string, at: { x: number; y: number }): Promise<string> {
   const existing = await page.locator(`[data-node-type="${type}"]`).count();
+  // The palette outgrew the viewport (vision, audio, policy families): bring the item into view first.
+  await page.getByTestId(`palette-${type}`).scrollIntoViewIfNeeded();
   const item = await page.getByTestId(`palette-${type}`).boundingBox();
   const canvas = await page.getByTestId("canvas").boundingBox();
   if (!item || !canvas) throw new Error("palette item or canvas not visible");

@@ -2,7 +2,7 @@
 // emotion bars on the canvas; a synthesised speech clip uploaded through the audio panel shows its
 // waveform, VAD regions and the arousal value; the live webcam path streams frames (fake camera).
 import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -127,6 +127,38 @@ describe("media panels", () => {
     }
   });
 
+  test("an image can be pasted (Ctrl+V) or dropped onto the image panel", async () => {
+    const page = await newPage();
+    try {
+      await openPipeline(page, "Faces pasted and dropped", faceDocument);
+      const zone = page.getByTestId("image-drop-image");
+      await zone.waitFor(WAIT);
+      const jpeg = readFileSync(PHOTO).toString("base64");
+      // What the browser hands a page on Ctrl+V of a copied image / a dropped file.
+      await zone.evaluate((el, b64) => {
+        const file = new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], "clipboard.jpg", { type: "image/jpeg" });
+        const data = new DataTransfer();
+        data.items.add(file);
+        el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      }, jpeg);
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="node-faces-exp"]')?.getAttribute("data-face-count") ?? 0) === 3, undefined, WAIT);
+      expect(await page.getByTestId("image-panel-image").textContent()).toContain("clipboard.jpg");
+
+      const other = readFileSync(path.join(path.dirname(PHOTO), "sample5.jpg")).toString("base64");
+      await zone.evaluate((el, b64) => {
+        const file = new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], "dropped.jpg", { type: "image/jpeg" });
+        const data = new DataTransfer();
+        data.items.add(file);
+        el.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+        el.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+      }, other);
+      await expect.poll(() => page.getByTestId("image-panel-image").textContent(), WAIT).toContain("dropped.jpg");
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="node-faces-exp"]')?.getAttribute("data-face-count") ?? 0) === 5, undefined, WAIT);
+    } finally {
+      await page.close();
+    }
+  });
+
   test("an uploaded speech clip shows waveform, VAD regions, contours and the arousal value", async () => {
     const wav = path.join(tmp, "speech.wav");
     synthesiseSpeech(wav);
@@ -244,6 +276,7 @@ describe("media panels", () => {
       );
       await page.getByTestId("audio-arousal-audio").waitFor(WAIT);
       await page.getByTestId("node-gauge-aro").waitFor(WAIT);
+      await page.screenshot({ path: "/tmp/attune-e2e-mic-live.png" });
       await page.getByTestId("audio-record-audio").click();
       // The whole take becomes the input: a WAV of the recorded length on the waveform.
       await page.waitForSelector('[data-testid="audio-waveform"][data-ready="true"]', WAIT);
