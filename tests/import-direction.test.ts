@@ -12,7 +12,7 @@ const allowed: Record<string, (specifier: string) => boolean> = {
   "packages/runtime": (s) => s === "@attune/graph",
   "packages/db": (s) => s === "@attune/graph",
   "packages/api": (s) => ["@attune/graph", "@attune/db"].includes(s) || s === "@attune/api/client",
-  "apps/runner": (s) => ["@attune/graph", "@attune/runtime", "@attune/models"].includes(s) || /^@attune\/nodes-[a-z]+$/.test(s),
+  "apps/runner": (s) => ["@attune/graph", "@attune/runtime", "@attune/models"].includes(s) || /^@attune\/nodes-[a-z]+(\/[a-z-]+)?$/.test(s),
   // The studio sees node specs only, never run code, the runtime or model sessions.
   "apps/studio": (s) => ["@attune/graph", "@attune/api", "@attune/api/client", "@attune/db"].includes(s) || /^@attune\/nodes-[a-z]+\/specs$/.test(s),
 };
