@@ -23,6 +23,7 @@ import { nodes as coreNodes } from "@attune/nodes-core";
 import { specs as coreSpecs } from "@attune/nodes-core/specs";
 import { sharedModelService } from "@attune/models/testing";
 import { makeTestContext } from "@attune/nodes-core/testing";
+import { createCodeSandbox } from "@attune/nodes-core/code-sandbox";
 import { nodes as nlpNodes } from "@attune/nodes-nlp";
 import { specs as nlpSpecs } from "@attune/nodes-nlp/specs";
 import { nodes as audioNodes } from "@attune/nodes-audio";
@@ -37,7 +38,7 @@ import { nodes as modelNodes } from "@attune/nodes-model";
 import { specs as modelSpecs } from "@attune/nodes-model/specs";
 import { nodes as policyNodes } from "@attune/nodes-policy";
 import { specs as policySpecs } from "@attune/nodes-policy/specs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 const NODES_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -57,6 +58,10 @@ const FAMILIES: Family[] = [
   { name: "model", nodes: modelNodes, specs: modelSpecs },
   { name: "policy", nodes: policyNodes, specs: policySpecs },
 ];
+
+/** One code sandbox (worker threads) for every node that runs user code, as the runner has one. */
+const sandbox = createCodeSandbox();
+afterAll(() => sandbox.close());
 
 const ALL_NODES = FAMILIES.flatMap((f) => f.nodes.map((node) => ({ family: f.name, node })));
 
@@ -163,7 +168,7 @@ describe.each(ALL_NODES.map((n) => ({ ...n, type: n.node.type })))("$type", ({ f
     for (const id of required) expect(Object.keys(example.inputs), `example lacks input '${id}'`).toContain(id);
 
     const inputs = structuredClone(example.inputs);
-    const ctx = makeTestContext({ runInputs: example.runInputs ?? {}, models: await sharedModelService() });
+    const ctx = makeTestContext({ runInputs: example.runInputs ?? {}, models: await sharedModelService(), sandbox });
     const outputs = await node.run(inputs, params, ctx);
 
     expect(Object.keys(outputs).sort()).toEqual(node.outputs.map((o) => o.id).sort());

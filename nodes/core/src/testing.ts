@@ -9,9 +9,11 @@ export interface TestContext extends RunContext {
 
 /**
  * A RunContext for calling `node.run(...)` directly in unit and contract tests: a live
- * AbortSignal, a Map-backed state store and a logger that records instead of printing.
+ * AbortSignal, a Map-backed state store and a logger that records instead of printing. Nodes that
+ * run user code need a `sandbox` (createCodeSandbox from @attune/nodes-core/code-sandbox; close it
+ * after the tests).
  */
-export function makeTestContext(overrides: Partial<Pick<RunContext, "runInputs" | "nodeId" | "sessionId" | "services" | "models" | "now">> = {}): TestContext {
+export function makeTestContext(overrides: Partial<Pick<RunContext, "runInputs" | "nodeId" | "sessionId" | "services" | "models" | "sandbox" | "now">> = {}): TestContext {
   const abort = new AbortController();
   const stateMap = new Map<string, unknown>();
   const logs: TestContext["logs"] = [];
@@ -32,6 +34,7 @@ export function makeTestContext(overrides: Partial<Pick<RunContext, "runInputs" 
     sessionId: overrides.sessionId,
     services: overrides.services ?? {},
     models: overrides.models,
+    sandbox: overrides.sandbox,
     now: overrides.now ?? (() => Date.now()),
     state,
     logger,

@@ -126,6 +126,11 @@ export interface RunContext {
   logger: Logger;
   /** Model inference (onnxruntime in the runner); absent where no models are wired, e.g. unit tests. */
   models?: ModelService;
+  /**
+   * Runs untrusted user JavaScript (the `core.code` node) off the runner's main thread; absent where
+   * none is wired, e.g. unit tests that call `node.run` directly, and nodes that need it then fail.
+   */
+  sandbox?: CodeSandbox;
   /** Shared services keyed by name; later issues add entries. */
   services: Readonly<Record<string, unknown>>;
   /**
@@ -134,6 +139,38 @@ export interface RunContext {
    * a clock); optional so hand-built contexts stay valid: read it through `nowOf(ctx)`.
    */
   now?(): number;
+}
+
+/** One run of user code: a function body, its input as JSON text and the limits it runs under. */
+export interface CodeSandboxRequest {
+  /** The body of `function (input) { ... }`; what it returns is the output. */
+  code: string;
+  /** The input as JSON text; undefined when nothing is connected. */
+  inputJson?: string | undefined;
+  /** Execution time budget; queue time waiting for a free worker does not count. */
+  timeoutMs: number;
+  /** Heap limit of the code's engine. */
+  memoryLimitMb: number;
+  /** Largest output accepted, as JSON text. */
+  maxOutputKb: number;
+}
+
+export interface CodeSandboxResult {
+  /** What the code returned, as JSON text (`undefined` becomes `null`). */
+  outputJson: string;
+  /** The console.log lines the code wrote, in order (capped by the sandbox). */
+  logs: string[];
+}
+
+/**
+ * Where `core.code` runs user JavaScript: isolated from the host, with the request's limits, and
+ * without blocking other runs (the runner's implementation is a small pool of worker threads). A
+ * failure of the user's code rejects with an Error carrying a stable `code` (CODE_SYNTAX,
+ * CODE_ERROR, CODE_TIMEOUT, CODE_MEMORY_LIMIT, CODE_STACK_OVERFLOW, CODE_OUTPUT_TOO_LARGE) and the
+ * `logs` written before it failed; an aborted `signal` stops the code and rejects with its reason.
+ */
+export interface CodeSandbox {
+  run(request: CodeSandboxRequest, signal?: AbortSignal): Promise<CodeSandboxResult>;
 }
 
 /** The run's clock: `ctx.now()` when the runtime provides it, otherwise Date.now(). */

@@ -1,5 +1,6 @@
 import {
   canonicalJson,
+  type CodeSandbox,
   sha256Hex,
   type Logger,
   type ModelService,
@@ -541,6 +542,10 @@ class NodeContext implements RunContext {
 
   get models(): ModelService | undefined {
     return this.run.options.models;
+  }
+
+  get sandbox(): CodeSandbox | undefined {
+    return this.run.options.sandbox;
   }
 
   get services(): Readonly<Record<string, unknown>> {

@@ -1,4 +1,4 @@
-import type { Logger, ModelService, NodeDefinition, NodeError, Plan, PortValues, RunEvent } from "@attune/graph";
+import type { CodeSandbox, Logger, ModelService, NodeDefinition, NodeError, Plan, PortValues, RunEvent } from "@attune/graph";
 
 /** Looks up runnable node definitions by type id (a NodeRegistry<NodeDefinition> fits). */
 export type DefinitionLookup = { get(type: string): NodeDefinition<any> | undefined };
@@ -31,6 +31,8 @@ export interface ExecuteOptions {
   services?: Record<string, unknown>;
   /** Model inference handed to every node as `ctx.models` (the runner's session pool). */
   models?: ModelService;
+  /** Runs user JavaScript for `core.code`, handed to every node as `ctx.sandbox` (the runner's worker pool). */
+  sandbox?: CodeSandbox;
   logger?: Logger;
   /** The clock nodes read through `ctx.now()`, in ms since the epoch; Date.now by default. */
   now?: () => number;

@@ -1,14 +1,28 @@
 import { compile, NodeRegistry, type NodeDefinition } from "@attune/graph";
 import { execute } from "@attune/runtime";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { output } from "../output";
 import { textInput } from "../text-input";
 import { makeTestContext } from "../testing";
 import { code } from "./index";
 import { CodeError } from "./run";
+import { createCodeSandbox, type WorkerCodeSandbox } from "./sandbox";
 
-async function run(source: string, input?: unknown, params: Record<string, unknown> = {}) {
-  const ctx = makeTestContext();
+/** One sandbox for the file, as the runner has one per process. */
+const sandbox = createCodeSandbox();
+const extraSandboxes: WorkerCodeSandbox[] = [];
+afterAll(async () => {
+  await Promise.all([sandbox, ...extraSandboxes].map((s) => s.close()));
+});
+
+function ownSandbox(...args: Parameters<typeof createCodeSandbox>): WorkerCodeSandbox {
+  const created = createCodeSandbox(...args);
+  extraSandboxes.push(created);
+  return created;
+}
+
+async function run(source: string, input?: unknown, params: Record<string, unknown> = {}, on = sandbox) {
+  const ctx = makeTestContext({ sandbox: on });
   const out = await code.run(input === undefined ? {} : { input }, code.params.parse({ code: source, ...params }), ctx);
   return { output: out.output, logs: ctx.logs };
 }
@@ -24,8 +38,13 @@ async function failure(source: string, input?: unknown, params: Record<string, u
 }
 
 /** The sandbox must still work normally after whatever the previous test did to it. */
-async function stillWorks() {
-  expect((await run("return input.a + input.b;", { a: 2, b: 3 })).output).toBe(5);
+async function stillWorks(on = sandbox) {
+  expect((await run("return input.a + input.b;", { a: 2, b: 3 }, {}, on)).output).toBe(5);
+}
+
+/** Resolves once `check` holds, polling the event loop (which hostile code must never block). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe("core.code: normal use", () => {
@@ -36,7 +55,7 @@ describe("core.code: normal use", () => {
   });
 
   it("passes through by default, turns undefined into null and works without an input", async () => {
-    expect((await code.run({ input: [1, "a"] }, code.params.parse({}), makeTestContext())).output).toEqual([1, "a"]);
+    expect((await code.run({ input: [1, "a"] }, code.params.parse({}), makeTestContext({ sandbox }))).output).toEqual([1, "a"]);
     expect((await run("const x = 1;")).output).toBeNull();
     expect((await run("return typeof input;")).output).toBe("undefined");
   });
@@ -158,8 +177,8 @@ describe("core.code: hostile code fails that node with a clear error", () => {
       const compiled = compile(doc(hostile), registry);
       if (!compiled.ok) throw new Error(JSON.stringify(compiled.issues));
       const [attacked, normal] = await Promise.all([
-        execute(compiled.plan, { registry, inputs: { text: "hi" } }),
-        execute(compiled.plan, { registry, inputs: { text: "there" } }),
+        execute(compiled.plan, { registry, inputs: { text: "hi" }, sandbox }),
+        execute(compiled.plan, { registry, inputs: { text: "there" }, sandbox }),
       ]);
       for (const result of [attacked, normal]) {
         expect(result.status).toBe("partial");
@@ -171,8 +190,106 @@ describe("core.code: hostile code fails that node with a clear error", () => {
     }
   });
 
+  it("keeps the console.log lines written before the code failed", async () => {
+    const ctx = makeTestContext({ sandbox });
+    await expect(code.run({}, code.params.parse({ code: "console.log('step 1');\nthrow new Error('boom');" }), ctx)).rejects.toMatchObject({
+      code: "CODE_ERROR",
+    });
+    expect(ctx.logs.map((l) => l.message)).toEqual(["step 1"]);
+  });
+
   it("validates its limits", () => {
     expect(code.params.safeParse({ timeoutMs: 60_000 }).success).toBe(false);
     expect(code.params.safeParse({ memoryLimitMb: 0 }).success).toBe(false);
+  });
+});
+
+describe("core.code: the worker-thread sandbox", () => {
+  it("fails clearly when no sandbox is wired into the context", async () => {
+    await expect(code.run({ input: 1 }, code.params.parse({}), makeTestContext())).rejects.toThrow(/no code sandbox is available/);
+  });
+
+  it("an endless loop blocks neither the event loop nor another code run: the normal run finishes first", async () => {
+    const pool = ownSandbox({ workers: 2 });
+    // Both workers started first, so the ordering below does not depend on how fast a thread boots.
+    await Promise.all([stillWorks(pool), stillWorks(pool)]);
+    await until(() => pool.stats().idle === 2);
+    const finished: string[] = [];
+    const stuck = run("while (true) {}", undefined, { timeoutMs: 2_000 }, pool).then(
+      () => finished.push("stuck"),
+      (error: CodeError) => finished.push(`stuck:${error.code}`),
+    );
+    await until(() => pool.stats().busy === 1);
+    // The main thread is free: timers fire while the loop spins in its worker.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    finished.push("timer");
+    const normal = await run("return input * 2;", 21, {}, pool);
+    finished.push("normal");
+    expect(normal.output).toBe(42);
+    await stuck;
+    expect(finished).toEqual(["timer", "normal", "stuck:CODE_TIMEOUT"]);
+  });
+
+  it("bounds the pool: more requests than workers wait in the queue and all complete", async () => {
+    const pool = ownSandbox({ workers: 2 });
+    const runs = [1, 2, 3, 4, 5].map((n) => run("return input + 1;", n, {}, pool));
+    await until(() => pool.stats().queued > 0 || pool.stats().busy > 0);
+    expect(pool.stats().workers).toBeLessThanOrEqual(2);
+    expect((await Promise.all(runs)).map((r) => r.output)).toEqual([2, 3, 4, 5, 6]);
+    expect(pool.stats()).toMatchObject({ started: 2, terminated: 0, busy: 0, queued: 0 });
+  });
+
+  it("aborting a run terminates its worker at once, and the pool recovers with a fresh one", async () => {
+    const pool = ownSandbox({ workers: 1 });
+    const ctx = makeTestContext({ sandbox: pool });
+    const running = code.run({}, code.params.parse({ code: "for (;;) {}", timeoutMs: 5_000 }), ctx).then(
+      () => "resolved",
+      (error: unknown) => error,
+    );
+    await until(() => pool.stats().busy === 1);
+    const reason = new DOMException("run cancelled", "AbortError");
+    ctx.abort.abort(reason);
+    // Rejected with the abort reason, not QuickJS's timeout: the worker was terminated, not interrupted.
+    expect(await running).toBe(reason);
+    expect(pool.stats()).toMatchObject({ workers: 0, busy: 0, started: 1, terminated: 1 });
+    await stillWorks(pool);
+    expect(pool.stats()).toMatchObject({ workers: 1, started: 2 });
+  });
+
+  it("a queued run whose signal aborts leaves the queue without touching the running worker", async () => {
+    const pool = ownSandbox({ workers: 1 });
+    const first = run("let x = 0; for (let i = 0; i < 1e5; i++) x += i; return x;", undefined, {}, pool);
+    const abort = new AbortController();
+    const queued = pool.run({ code: "return 1;", timeoutMs: 100, memoryLimitMb: 8, maxOutputKb: 1 }, abort.signal);
+    const outcome = expect(queued).rejects.toThrow("never mind");
+    abort.abort(new Error("never mind"));
+    await outcome;
+    expect((await first).output).toBe(4999950000);
+    expect(pool.stats().terminated).toBe(0);
+  });
+
+  it("a worker that stops answering is terminated by the backstop and replaced", async () => {
+    const pool = ownSandbox({ workers: 1, graceMs: 100, workerUrl: new URL("./fixtures/hanging-worker.ts", import.meta.url) });
+    await stillWorks(pool);
+    const e = await run("HANG", undefined, { timeoutMs: 50 }, pool).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(e).toBeInstanceOf(CodeError);
+    expect(e).toMatchObject({ code: "CODE_TIMEOUT", message: expect.stringMatching(/did not answer within 150 ms .*restarted/) });
+    expect(pool.stats()).toMatchObject({ terminated: 1 });
+    await stillWorks(pool);
+    expect(pool.stats()).toMatchObject({ workers: 1, started: 2 });
+  });
+
+  it("close() rejects runs in flight and later runs", async () => {
+    const pool = createCodeSandbox({ workers: 1 });
+    const running = pool.run({ code: "for (;;) {}", timeoutMs: 5_000, memoryLimitMb: 8, maxOutputKb: 1 });
+    const outcome = expect(running).rejects.toThrow("the code sandbox is closed");
+    await until(() => pool.stats().busy === 1);
+    await pool.close();
+    await outcome;
+    await expect(pool.run({ code: "return 1;", timeoutMs: 100, memoryLimitMb: 8, maxOutputKb: 1 })).rejects.toThrow("closed");
+    expect(pool.stats().workers).toBe(0);
   });
 });
