@@ -35,6 +35,7 @@ import { HistoryPanel } from "./history-panel";
 import { Inspector } from "./inspector";
 import { Palette, PALETTE_MIME } from "./palette";
 import { PreviewPanel } from "./preview-panel";
+import { PurposePanel } from "./purpose-panel";
 import { inputKindOf } from "./input-kinds";
 import { toRunInput, type MediaInputValue } from "@/media/media-value";
 import { useLivePreview } from "./use-live-preview";
@@ -402,6 +403,14 @@ export function Editor({ pipeline, maxInputChars }: { pipeline: Pipeline; maxInp
             )}
           </div>
           <aside className="side">
+            <section>
+              <PurposePanel
+                document={doc}
+                issues={issues}
+                onEdit={(edit, coalesce) => commit(edit(docRef.current), coalesce)}
+                onSelectNode={(nodeId) => setNodes((nds) => nds.map((n) => ({ ...n, selected: n.id === nodeId })))}
+              />
+            </section>
             <section>
               <h2>Live preview</h2>
               <PreviewPanel

@@ -1,10 +1,18 @@
 "use client";
 
 import { resolveParams, type NodeInstance, type ValidationIssue } from "@attune/graph";
-import { useEffect, useState } from "react";
+import dynamic from "next/dynamic";
 import { specRegistry } from "@/lib/specs";
 import { ModelPicker } from "@/components/models/model-picker";
+import { JsonField, NumberField, TextField } from "./form-fields";
 import { enumOptions, paramsJsonSchema, primaryType, type JsonSchemaProperty } from "./params-json-schema";
+import { RulesEditor } from "./rules-editor";
+
+// Monaco is browser-only and large: the code editor loads when a code node is first inspected.
+const CodeParamEditor = dynamic(() => import("./code-param-editor").then((m) => m.CodeParamEditor), {
+  ssr: false,
+  loading: () => <div className="muted small">Loading editor…</div>,
+});
 
 interface InspectorProps {
   node: NodeInstance | undefined;
@@ -33,7 +41,10 @@ export function Inspector({ node, selectedCount, issues, onParamsChange, onLabel
   const properties = Object.entries(schema.properties ?? {});
   const paramIssues = issues.filter((i) => i.code === "PARAM_INVALID");
   const fieldNames = new Set(properties.map(([name]) => name));
-  const orphanIssues = paramIssues.filter((i) => !i.paramPath || !fieldNames.has(topKey(i.paramPath)));
+  // The rules editor shows issues that name a rule ("rule 'x' reads ...") on that rule's card.
+  const orphanIssues = paramIssues.filter(
+    (i) => (!i.paramPath || !fieldNames.has(topKey(i.paramPath))) && !(node.type === "policy.rules" && i.message.startsWith("rule '")),
+  );
 
   function setParam(name: string, value: unknown) {
     if (!node) return;
@@ -69,13 +80,49 @@ export function Inspector({ node, selectedCount, issues, onParamsChange, onLabel
       {properties.length === 0 && <p className="muted small">This node has no parameters.</p>}
       {properties.map(([name, prop]) => {
         const fieldIssues = paramIssues.filter((i) => i.paramPath !== undefined && topKey(i.paramPath) === name);
+        const value = node.params[name] ?? effectiveParams[name];
+        if (node.type === "core.code" && name === "code") {
+          return (
+            <div key={`${node.id}:${name}`} className={`field${fieldIssues.length ? " invalid" : ""}`}>
+              <label>{prop.title ?? "Code"}</label>
+              <CodeParamEditor
+                key={node.id}
+                id={`param-${node.id}-code`}
+                nodeId={node.id}
+                value={typeof value === "string" ? value : ""}
+                limits={{ timeoutMs: effectiveParams.timeoutMs, memoryLimitMb: effectiveParams.memoryLimitMb, maxOutputKb: effectiveParams.maxOutputKb }}
+                onChange={(code) => setParam("code", code)}
+              />
+              {fieldIssues.map((issue, i) => (
+                <div key={i} className="param-error" data-testid={`param-error-${node.id}-${name}`}>
+                  {issue.message}
+                </div>
+              ))}
+            </div>
+          );
+        }
+        if (node.type === "policy.rules" && name === "rules") {
+          return (
+            <div key={`${node.id}:${name}`} className="field">
+              <label>Rules</label>
+              <RulesEditor
+                key={node.id}
+                nodeId={node.id}
+                schema={prop}
+                value={value}
+                issues={issues}
+                onChange={(rules, coalesce) => onParamsChange(node.id, { ...node.params, rules }, coalesce)}
+              />
+            </div>
+          );
+        }
         return (
           <ParamField
             key={`${node.id}:${name}`}
             nodeId={node.id}
             name={name}
             prop={prop}
-            value={node.params[name] ?? effectiveParams[name]}
+            value={value}
             errors={fieldIssues.map((i) => i.message)}
             onChange={(v) => setParam(name, v)}
           />
@@ -145,64 +192,5 @@ function ParamField({
         </div>
       ))}
     </div>
-  );
-}
-
-function TextField({ id, value, placeholder, maxLength, onChange }: { id: string; value: string; placeholder?: string; maxLength?: number; onChange: (v: string) => void }) {
-  return <input id={id} data-testid={id} value={value} placeholder={placeholder} maxLength={maxLength} onChange={(e) => onChange(e.target.value)} />;
-}
-
-/**
- * Keeps the raw text while typing ("0.", "-") and commits only parseable numbers, so a half-typed
- * value never becomes NaN in the document; clearing the field falls back to the default.
- */
-function NumberField({ id, value, prop, integer, onChange }: { id: string; value: unknown; prop: JsonSchemaProperty; integer: boolean; onChange: (v: unknown) => void }) {
-  const [draft, setDraft] = useState(typeof value === "number" ? String(value) : "");
-  useEffect(() => {
-    setDraft((current) => (Number(current) === value && current !== "" ? current : typeof value === "number" ? String(value) : ""));
-  }, [value]);
-  return (
-    <input
-      id={id}
-      data-testid={id}
-      type="number"
-      inputMode="decimal"
-      value={draft}
-      min={prop.minimum ?? prop.exclusiveMinimum}
-      max={prop.maximum ?? prop.exclusiveMaximum}
-      step={prop.multipleOf ?? (integer ? 1 : "any")}
-      onChange={(e) => {
-        setDraft(e.target.value);
-        if (e.target.value.trim() === "") onChange(undefined);
-        else if (Number.isFinite(Number(e.target.value))) onChange(Number(e.target.value));
-      }}
-    />
-  );
-}
-
-/** Fallback for params the form cannot render natively (arrays, objects): edit them as JSON. */
-function JsonField({ id, value, onChange }: { id: string; value: unknown; onChange: (v: unknown) => void }) {
-  const [draft, setDraft] = useState(() => JSON.stringify(value ?? null, null, 2));
-  const [bad, setBad] = useState(false);
-  return (
-    <>
-      <textarea
-        id={id}
-        data-testid={id}
-        value={draft}
-        spellCheck={false}
-        style={{ fontFamily: "ui-monospace, monospace", fontSize: 12 }}
-        onChange={(e) => {
-          setDraft(e.target.value);
-          try {
-            onChange(JSON.parse(e.target.value));
-            setBad(false);
-          } catch {
-            setBad(true);
-          }
-        }}
-      />
-      {bad && <div className="param-error">Not valid JSON yet; the last valid value is kept.</div>}
-    </>
   );
 }
