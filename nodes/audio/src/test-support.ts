@@ -29,3 +29,11 @@ export async function espeak(text: string, o: { pitch: number; rate: number; amp
   const decoded = await decodeAudio(wav, { maxSeconds: 120 });
   return { sampleRate: 16_000, samples: resample(decoded.mono, decoded.sampleRate, 16_000) };
 }
+
+/** The same audio scaled so its sample peak sits at `peakDbfs` (a microphone gain change). */
+export function atPeak(audio: AudioValue, peakDbfs: number): AudioValue {
+  let peak = 0;
+  for (const v of audio.samples) peak = Math.max(peak, Math.abs(v));
+  const gain = peak > 0 ? 10 ** (peakDbfs / 20) / peak : 1;
+  return { sampleRate: audio.sampleRate, samples: audio.samples.map((v) => v * gain) };
+}

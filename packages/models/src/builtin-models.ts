@@ -248,7 +248,8 @@ export const VOCAL_AROUSAL_MODEL: OnnxBuiltinModel = {
   onnxFile: () => fileURLToPath(new URL("../assets/vocal-arousal/model.onnx", import.meta.url)),
   manifest: {
     id: VOCAL_AROUSAL_MODEL_ID,
-    version: "1.0.0",
+    // 2.0.0: input 5 is loudnessMeanRelPeak (gain-independent) instead of loudnessMean (dBFS).
+    version: "2.0.0",
     task: "vocal-arousal",
     title: "Vocal arousal (prosodic logistic regression, EmoDB)",
     inputs: [
@@ -258,7 +259,8 @@ export const VOCAL_AROUSAL_MODEL: OnnxBuiltinModel = {
         shape: ["batch", 11],
         preprocessing:
           "Raw prosodic features of one utterance in the order of assets/vocal-arousal/features.json, computed by " +
-          "nodes/audio/src/prosody/features.ts and mapped by nodes/audio/src/vocal-arousal/model-input.ts; the graph standardises them.",
+          "nodes/audio/src/prosody/features.ts and mapped by nodes/audio/src/vocal-arousal/model-input.ts; the graph standardises them. " +
+          "Every feature is independent of recording gain (no absolute dBFS level).",
       },
     ],
     outputs: [
@@ -275,9 +277,10 @@ export const VOCAL_AROUSAL_MODEL: OnnxBuiltinModel = {
     source: { kind: "trained" },
     attribution: "Burkhardt et al.: A Database of German Emotional Speech (Interspeech 2005); 8 speakers, leave-one-speaker-out.",
     metrics: [
-      { name: "accuracy", value: 0.8834, dataset: "EmoDB high vs low arousal, leave-one-speaker-out (8 folds, 408 clips)", notes: "as heard" },
-      { name: "accuracy", value: 0.9397, dataset: "EmoDB high vs low arousal, leave-one-speaker-out (8 folds, 408 clips)", notes: "speaker-normalised" },
-      { name: "balanced-accuracy", value: 0.6722, dataset: "EmoDB high-arousal clips, anger/fear/disgust vs happiness, leave-one-speaker-out" },
+      { name: "accuracy", value: 0.8958, dataset: "EmoDB high vs low arousal, leave-one-speaker-out (8 folds, 408 clips)", notes: "as heard" },
+      { name: "accuracy", value: 0.9453, dataset: "EmoDB high vs low arousal, leave-one-speaker-out (8 folds, 408 clips)", notes: "speaker-normalised" },
+      { name: "balanced-accuracy", value: 0.6729, dataset: "EmoDB high-arousal clips, anger/fear/disgust vs happiness, leave-one-speaker-out" },
+      { name: "max-arousal-spread", value: 0.0002, dataset: "EmoDB, all 408 clips re-scored at 0, -6, -12, -18, -24 dB gain", notes: "gain robustness: largest max - min of the arousal score" },
     ],
   },
 };

@@ -9,6 +9,9 @@
  *    refinement; a frame is voiced when its aperiodicity is below 0.35 and it is not a pause frame.
  *    A 5-frame median over each voiced run removes isolated octave jumps; runs under 30 ms are dropped.
  *  - Level: RMS over 25 ms in dBFS (0 dB = full-scale square wave).
+ *  - Gain: every threshold is relative to the clip's own level (pauses, syllable nuclei) or
+ *    scale-free (YIN, aperiodicity, cycle peaks), so multiplying the samples by a constant changes
+ *    only loudnessMean and the loudness contour; the prosody test pins this from -24 to 0 dB.
  *  - Spectral balance on voiced frames (Hann, ~32 ms FFT).
  *  - Glottal cycles: waveform peaks tracked period by period through each voiced run.
  *
@@ -23,14 +26,17 @@
  *               this into meanRisingSlope / meanFallingSlope; one signed trend is what a pipeline needs.)
  *  - f0MeanHz   the mean F0 in Hz, for display.
  *  - loudnessMean, loudnessStddev  level of non-pause frames in dBFS and its spread. eGeMAPS
- *               `loudness_sma3` is a perceptual (sone) measure; ours is plain level, so it moves with
- *               microphone gain: per-speaker normalisation in audio.vocal-arousal removes that.
+ *               `loudness_sma3` is a perceptual (sone) measure; ours is plain level, so loudnessMean
+ *               moves one for one with microphone gain: it is for display, never a model input.
+ *  - loudnessMeanRelPeak  loudnessMean minus the span's speech peak level (95th percentile of the
+ *               non-pause frame levels), in dB, <= 0: how far the average speech sits below its loud
+ *               moments, a gain-independent dynamics measure (bursty, emphatic speech reads lower).
  *  - loudnessPeaksPerSec  eGeMAPS loudnessPeaksPerSec: syllable nuclei (below) per second of span.
  *  - speakingRate  syllable nuclei per second of phonation (non-pause) time, an articulation-rate
  *               estimate after De Jong & Wempe (2009): level peaks at least 2 dB above the dip before
  *               them, within 20 dB of the span's loud frames, voiced, at least 80 ms apart.
- *  - pauseRatio fraction of the span's frames that are pauses (level 30 dB below the span's 95th
- *               percentile, or below -55 dBFS).
+ *  - pauseRatio fraction of the span's frames that are pauses (level 30 dB below the clip's 95th
+ *               percentile, or below -80 dBFS, i.e. digital silence).
  *  - voicedRatio fraction of the span's frames that are voiced.
  *  - jitterLocal  jitterLocal_sma3nz_amean: mean absolute difference of consecutive glottal periods
  *               over the mean period (a fraction; 0.01 = 1%).
@@ -52,7 +58,14 @@ export const F0_MAX_HZ = 600;
 const YIN_THRESHOLD = 0.15;
 const MAX_APERIODICITY = 0.35;
 const PAUSE_BELOW_P95_DB = 30;
-const ABSOLUTE_SILENCE_DB = -55;
+/**
+ * Only digital silence and dither are pauses regardless of the clip's own level. This floor used to
+ * be -55 dBFS, which turned the softer half of a quietly recorded clip into "pauses" and so changed
+ * voicing, pitch, rate and voice-quality features with microphone gain. At -80 dBFS every pause
+ * decision is relative (30 dB under the clip's loud frames) for any clip whose loud frames are above
+ * -50 dBFS, i.e. far quieter than any usable recording.
+ */
+const ABSOLUTE_SILENCE_DB = -80;
 const MIN_VOICED_RUN = 3;
 
 /** Per-frame analysis of a whole clip; frame k is centred at k * hopSec. */
@@ -287,6 +300,7 @@ export interface ProsodyFeatures {
   f0Slope: number | null;
   loudnessMean: number | null;
   loudnessStddev: number | null;
+  loudnessMeanRelPeak: number | null;
   loudnessPeaksPerSec: number;
   speakingRate: number | null;
   jitterLocal: number | null;
@@ -341,7 +355,10 @@ export function summarize(a: FrameAnalysis, start: number, end: number): Prosody
     else speechLevels.push(a.levelDb[k]!);
   }
   const level = a.levelDb.subarray(k0, k1);
-  const floorDb = speechLevels.length ? percentile(speechLevels, 95) - 20 : Infinity;
+  // The span's speech peak level: every level threshold and relative level below hangs off it, so
+  // none of them moves with microphone gain.
+  const speechPeakDb = speechLevels.length ? percentile(speechLevels, 95) : NaN;
+  const floorDb = speechLevels.length ? speechPeakDb - 20 : Infinity;
   const nuclei = syllableNuclei(level, (k) => (a.f0Hz[k0 + k] ?? 0) > 0, floorDb);
   const phonationSec = (n - pauses) * a.hopSec;
   const spanSec = n * a.hopSec;
@@ -375,6 +392,7 @@ export function summarize(a: FrameAnalysis, start: number, end: number): Prosody
     f0Slope: enoughPitch ? finiteOrNull(slope(times, semis)) : null,
     loudnessMean: speechLevels.length ? finiteOrNull(mean(speechLevels)) : null,
     loudnessStddev: speechLevels.length ? finiteOrNull(stddev(speechLevels)) : null,
+    loudnessMeanRelPeak: speechLevels.length ? finiteOrNull(mean(speechLevels) - speechPeakDb) : null,
     loudnessPeaksPerSec: spanSec > 0 ? nuclei / spanSec : 0,
     speakingRate: phonationSec >= 0.1 ? nuclei / phonationSec : null,
     jitterLocal: periods.length >= 3 ? finiteOrNull(mean(periodDiffs) / mean(periods)) : null,

@@ -105,4 +105,26 @@ describe("audio.prosody", () => {
     expect(rate(3)).toBeCloseTo(3, 0);
     expect(rate(6)).toBeGreaterThan(rate(3) * 1.6);
   });
+
+  it("does not move with recording gain from -24 to 0 dB, except loudnessMean, which moves one for one", () => {
+    // A loud second (220 Hz) then a soft one (150 Hz, 20 dB down): at -24 dB the soft second sits
+    // near -60 dBFS, where an absolute silence threshold would call it a pause.
+    const samples = new Float32Array(2 * RATE);
+    samples.set(syntheticVoice({ seconds: 1, f0Start: 220, amplitude: 0.5 }), 0);
+    samples.set(syntheticVoice({ seconds: 1, f0Start: 150, amplitude: 0.05 }), RATE);
+    const opts = { windowSec: 2, windowHopSec: 1, maxContourPoints: 50 };
+    const at = (db: number) => computeProsody(samples.map((v) => v * 10 ** (db / 20)), RATE, opts).overall;
+    const ref = at(0);
+    expect(ref.voicedRatio).toBeGreaterThan(0.7);
+    for (const db of [-6, -12, -18, -24]) {
+      const o = at(db);
+      expect(o.loudnessMean!).toBeCloseTo(ref.loudnessMean! + db, 2);
+      for (const key of Object.keys(ref) as (keyof typeof ref)[]) {
+        if (key === "loudnessMean") continue;
+        const [a, b] = [ref[key], o[key]];
+        if (a === null || b === null) expect(b).toBe(a);
+        else expect(Math.abs(a - b), `${key} at ${db} dB`).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(a)));
+      }
+    }
+  });
 });

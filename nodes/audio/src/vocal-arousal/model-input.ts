@@ -5,6 +5,12 @@
  * Only span-independent features are used: whether a span was cut by VAD or is a padded 2 s clip
  * changes pause ratio and peaks per second, but not pitch level, spread, loudness of speech frames,
  * articulation rate, voice quality or spectral balance.
+ *
+ * Only gain-independent features are used: absolute level (loudnessMean, dBFS) is left out because
+ * it says more about the microphone than the voice. EmoDB, the training data, is peak-normalised to
+ * 0 dBFS, so a model given dBFS learned "mean level far below 0 dBFS = agitated" (a crest measure in
+ * disguise) and read a calm voice recorded 16 dB quieter as aroused. loudnessMeanRelPeak keeps that
+ * crest cue but measures it against the clip's own speech peak, so it holds at any recording level.
  */
 import type { ProsodyFeatures } from "../prosody/features";
 
@@ -13,7 +19,7 @@ export const AROUSAL_FEATURES = [
   "f0Stddev",
   "f0Range",
   "f0Slope",
-  "loudnessMean",
+  "loudnessMeanRelPeak",
   "loudnessStddev",
   "speakingRate",
   "jitterLocal",

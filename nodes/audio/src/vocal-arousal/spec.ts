@@ -23,8 +23,9 @@ export const vocalArousalSpec = defineNodeSpec({
   title: "Vocal arousal",
   description:
     "How activated a voice sounds (0 calm .. 1 agitated), from prosody, with Attune's own model trained on EmoDB (German " +
-    "acted speech; 88% high- vs low-arousal accuracy on unseen speakers, see its model card). With a speaker id, features " +
-    "are normalised per speaker across the session, which removes voice pitch and microphone level differences. Also " +
+    "acted speech; 90% high- vs low-arousal accuracy on unseen speakers, see its model card). Independent of recording " +
+    "level: loudness counts only relative to the clip's own speech peak. With a speaker id, features are normalised per " +
+    "speaker across the session, which removes differences between voices (e.g. pitch). Also " +
     "flags high-arousal voices that sound negative (angry-like); that cue is weak on its own.",
   inputs: [{ id: "prosody", label: "Prosody", accepts: "prosody" }],
   outputs: [

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeProsody, type ProsodyValue } from "../prosody/features";
 import { prosody as prosodyNode } from "../prosody";
 import { syntheticVoice } from "../synthetic-voice";
-import { audioModelService, espeak } from "../test-support";
+import { atPeak, audioModelService, espeak } from "../test-support";
 import { vad } from "../vad";
 import { vocalArousal } from "./index";
 import { AROUSAL_FEATURES } from "./model-input";
@@ -90,15 +90,35 @@ describe("audio.vocal-arousal", () => {
     await expect(vocalArousal.run({ prosody: 3 }, params(), { ...makeTestContext(), models })).rejects.toThrow(/must come from audio.prosody/);
   });
 
-  it.skipIf(skipWithoutTool("espeak-ng", "espeak-ng"))("ranks espeak-ng speech: low-pitched slow quiet < medium < high-pitched fast loud", async () => {
-    const text = "I have been waiting on the phone for an hour and nobody can tell me where my order is.";
+  const text = "I have been waiting on the phone for an hour and nobody can tell me where my order is.";
+  const calmVoice = { pitch: 20, rate: 110, amplitude: 60 };
+  const mediumVoice = { pitch: 50, rate: 175, amplitude: 100 };
+  const agitatedVoice = { pitch: 85, rate: 260, amplitude: 200 };
+
+  it.skipIf(skipWithoutTool("espeak-ng", "espeak-ng"))("ranks espeak-ng speech at equal peak level: low-pitched slow quiet < medium < high-pitched fast loud", async () => {
+    // Same peak level for all three: the ranking must come from the voice, not the recording level.
     const scores: number[] = [];
-    for (const o of [{ pitch: 20, rate: 110, amplitude: 60 }, { pitch: 50, rate: 175, amplitude: 100 }, { pitch: 85, rate: 260, amplitude: 200 }]) {
-      scores.push((await pipeline(await espeak(text, o))).arousal as number);
-    }
+    for (const o of [calmVoice, mediumVoice, agitatedVoice]) scores.push((await pipeline(atPeak(await espeak(text, o), -3))).arousal as number);
     expect(scores[0]!).toBeLessThan(scores[1]!);
     expect(scores[1]!).toBeLessThan(scores[2]!);
     expect(scores[2]! - scores[0]!).toBeGreaterThan(0.2);
+  });
+
+  // Users record at any microphone gain. The model once read dBFS and scored a calm clip 0.03 at
+  // -3 dB but 0.45 at -16 dB; the whole VAD -> prosody -> arousal chain must now hold within 0.1.
+  it.skipIf(skipWithoutTool("espeak-ng", "espeak-ng"))("scores the same clip within 0.1 at every peak level from -24 to 0 dB, calm stays calm", async () => {
+    const band = async (o: typeof calmVoice) => {
+      const clip = await espeak(text, o);
+      const scores: number[] = [];
+      for (let db = 0; db >= -24; db -= 3) scores.push((await pipeline(atPeak(clip, db))).arousal as number);
+      return { min: Math.min(...scores), max: Math.max(...scores) };
+    };
+    const calmBand = await band(calmVoice);
+    const agitatedBand = await band(agitatedVoice);
+    expect(calmBand.max - calmBand.min).toBeLessThanOrEqual(0.1);
+    expect(agitatedBand.max - agitatedBand.min).toBeLessThanOrEqual(0.1);
+    expect(calmBand.max).toBeLessThan(0.3);
+    expect(agitatedBand.min).toBeGreaterThan(calmBand.max + 0.2);
   });
 });
 

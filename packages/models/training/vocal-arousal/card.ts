@@ -15,6 +15,7 @@ interface Metrics {
   lambda: number;
   command: string;
   leaveOneSpeakerOut: { folds: Fold[]; mean: Omit<Fold, "speaker" | "clips"> };
+  gainCheck: { gainsDb: number[]; maxSpread: number; meanSpread: number; worstClip: string; limit: number };
   weights: { arousal: Record<string, number>; negativeGivenHigh: Record<string, number> };
 }
 
@@ -62,9 +63,18 @@ The second head is trained on high-arousal clips only: W, A, E = negative vs F =
 ## Features
 
 ${m.features.map((f) => `\`${f}\``).join(", ")}: mean, spread, 20-80 percentile range and slope of F0 in
-semitones from 27.5 Hz; mean and spread of speech-frame level (dBFS); articulation rate (syllable
-nuclei per phonation second); local jitter and shimmer (dB); alpha ratio and Hammarberg index of
-voiced frames. Names follow eGeMAPS (Eyben et al. 2016) where they match.
+semitones from 27.5 Hz; mean speech-frame level relative to the clip's own speech peak (95th
+percentile of speech-frame levels, dB) and the spread of speech-frame level; articulation rate
+(syllable nuclei per phonation second); local jitter and shimmer (dB); alpha ratio and Hammarberg
+index of voiced frames. Names follow eGeMAPS (Eyben et al. 2016) where they match.
+
+Every feature is independent of recording level. Absolute level (\`loudnessMean\`, dBFS) is
+deliberately not an input: EmoDB is peak-normalised to about 0 dBFS, so an earlier model that read
+dBFS learned "speech far below 0 dBFS = agitated" (weight -0.82 on loudnessMean) and read quiet
+recordings as aroused: the node's calm espeak-ng test sentence scored 0.01 with its peak at -3 dBFS,
+0.22 at -16 dBFS and 0.71 at -24 dBFS. The prosody analysis also used to call every frame below
+-55 dBFS a pause, which changed voicing, rate and voice-quality features of quiet recordings; pauses
+are now relative to the clip's own level (30 dB under its loud frames, absolute floor -80 dBFS).
 
 Training rows: every clip twice, once as heard and once speaker-normalised (z-scored within its
 speaker, mapped back to the population scale; see \`normaliseForSpeaker\`), so one model serves both the
@@ -84,6 +94,17 @@ ${folds}
 
 Target for issue 5: high- vs low-arousal accuracy >= 80% speaker-independent: met as heard.
 
+## Gain robustness
+
+The training run scores every one of the ${m.data.clips} clips again with the final model after attenuating it by
+${m.gainCheck.gainsDb.filter((g) => g !== 0).join(", ")} dB, and fails if any clip's arousal moves by more than ${m.gainCheck.limit}.
+Largest max - min of the arousal score across ${m.gainCheck.gainsDb.join(", ")} dB: **${m.gainCheck.maxSpread}**
+(${m.gainCheck.worstClip}); mean over clips ${m.gainCheck.meanSpread}. The prosody features are gain-independent
+by construction, as long as the clip's loud frames are above about -50 dBFS. In the node, speech
+segments come from Silero VAD, which is not perfectly level-independent; the node's test runs the
+whole VAD -> prosody -> arousal chain on the same espeak-ng sentence peak-normalised to -24 ... 0 dB
+and requires the arousal scores to stay within 0.1 of each other.
+
 Weights on standardised features (positive = more likely high arousal / negative valence):
 
 | feature | highArousal | negativeGivenHigh |
@@ -94,8 +115,10 @@ ${weights}
 
 - German acted speech from 10 professional-ish actors reading neutral sentences, 2 s clips: real
   callers are spontaneous, noisier, longer, and in other languages. Expect lower accuracy in the wild.
-- Level features are in dBFS and move with microphone gain and distance; give the node a speaker id
-  so per-speaker normalisation removes that, or treat absolute loudness with care.
+- Recording level does not move the score, so neither does how loud a caller is in absolute terms:
+  shouting into a quiet microphone and speaking normally into a loud one look alike. Loudness enters
+  only through voice quality (alpha ratio, Hammarberg index, which do change with vocal effort) and
+  dynamics. With a speaker id, per-speaker normalisation still tracks changes relative to that voice.
 - 8 speakers (4 f, 4 m) is a small population: per-fold accuracy ranges widely, so the mean has an
   uncertainty of several points. No other ages, accents or voice types were measured.
 - The "negative given high arousal" head is weak (balanced accuracy near ${pct(mean.negativeBalancedAccuracy)}): prosody alone

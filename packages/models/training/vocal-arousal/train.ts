@@ -8,6 +8,11 @@
  * Labels come from the file names only (`SSaTTEv.wav`, E = emotion):
  *   high arousal = W anger, F happiness, A fear, E disgust; low = L boredom, T sadness, N neutral.
  *   Second output, "negative given high arousal": W, A, E = 1 vs F = 0, trained on high clips only.
+ * Gain check: users record at any microphone gain, and EmoDB is peak-normalised to 0 dBFS, so the
+ * final model also scores every clip again at -6, -12, -18 and -24 dB and the run fails if any clip's
+ * arousal moves by more than MAX_GAIN_SPREAD (the features are built to be gain-independent; this
+ * catches a level feature or absolute threshold creeping back in). Nothing is augmented: augmenting
+ * gain-independent features would only duplicate rows.
  * Writes to packages/models/assets/vocal-arousal: model.onnx, features.json, metrics.json, MODEL_CARD.md.
  */
 import { createHash } from "node:crypto";
@@ -27,6 +32,9 @@ const HIGH = new Set(["W", "F", "A", "E"]);
 const LOW = new Set(["L", "T", "N"]);
 const NEGATIVE = new Set(["W", "A", "E"]);
 const LAMBDA = 1;
+const GAINS_DB = [-6, -12, -18, -24];
+const MAX_GAIN_SPREAD = 0.1;
+const PROSODY_OPTIONS = { windowSec: 2, windowHopSec: 1, maxContourPoints: 10 };
 
 function arg(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,6 +49,14 @@ export interface Clip {
   emotion: string;
   high: number;
   raw: Float32Array;
+  /** 16 kHz samples, kept for the gain check. */
+  samples: Float32Array;
+}
+
+/** The model's raw input for a clip: whole-clip prosody; NaN marks "undefined", imputed per fold. */
+function rawFeatures(samples: Float32Array): Float32Array {
+  const overall = computeProsody(samples, 16_000, PROSODY_OPTIONS).overall;
+  return Float32Array.from(AROUSAL_FEATURES, (n) => overall[n] ?? NaN);
 }
 
 async function loadClips(dir: string): Promise<Clip[]> {
@@ -52,10 +68,7 @@ async function loadClips(dir: string): Promise<Clip[]> {
     // Exactly what core.audio-input does to an upload: decode, downmix, resample to 16 kHz.
     const decoded = await decodeAudio(new Uint8Array(readFileSync(join(dir, file))), { maxSeconds: 60 });
     const samples = resample(decoded.mono, decoded.sampleRate, 16_000);
-    const overall = computeProsody(samples, 16_000, { windowSec: 2, windowHopSec: 1, maxContourPoints: 10 }).overall;
-    // NaN marks "undefined for this clip"; imputed with the training fold's mean below.
-    const raw = Float32Array.from(AROUSAL_FEATURES, (n) => overall[n] ?? NaN);
-    clips.push({ file, speaker: file.slice(0, 2), emotion, high: HIGH.has(emotion) ? 1 : 0, raw });
+    clips.push({ file, speaker: file.slice(0, 2), emotion, high: HIGH.has(emotion) ? 1 : 0, raw: rawFeatures(samples), samples });
   }
   return clips;
 }
@@ -145,6 +158,30 @@ function evaluate(clips: Clip[]): FoldResult[] {
   });
 }
 
+export interface GainCheck {
+  gainsDb: number[];
+  /** Over clips: max - min of the arousal score across 0 dB and every gain. */
+  maxSpread: number;
+  meanSpread: number;
+  worstClip: string;
+}
+
+/** Scores every clip as recorded and attenuated by each of GAINS_DB with the final model. */
+function gainCheck(clips: Clip[], h: Heads): GainCheck {
+  let maxSpread = 0;
+  let sum = 0;
+  let worstClip = clips[0]!.file;
+  for (const c of clips) {
+    const scores = [c.raw, ...GAINS_DB.map((db) => rawFeatures(c.samples.map((v) => v * 10 ** (db / 20))))].map((raw) =>
+      predict(h.arousal, standardise(impute(raw, h.stats), h.stats)),
+    );
+    const spread = Math.max(...scores) - Math.min(...scores);
+    sum += spread;
+    if (spread > maxSpread) [maxSpread, worstClip] = [spread, c.file];
+  }
+  return { gainsDb: [0, ...GAINS_DB], maxSpread, meanSpread: sum / clips.length, worstClip };
+}
+
 /** features float32 [batch, F] (raw prosody) -> standardise -> two logistic heads -> scores [batch, 2]. */
 function exportOnnx(h: Heads, metadata: Record<string, string>): Uint8Array {
   const d = AROUSAL_FEATURES.length;
@@ -179,6 +216,9 @@ async function main(): Promise<void> {
   console.log("mean", summary);
 
   const heads = train(clips);
+  const gain = gainCheck(clips, heads);
+  console.log(`gain check ${gain.gainsDb.join(", ")} dB: arousal spread max ${gain.maxSpread.toExponential(2)} (${gain.worstClip}), mean ${gain.meanSpread.toExponential(2)}`);
+  if (gain.maxSpread > MAX_GAIN_SPREAD) throw new Error(`the model depends on recording level: ${gain.worstClip} moves by ${gain.maxSpread.toFixed(3)} across ${gain.gainsDb.join(", ")} dB`);
   const onnx = exportOnnx(heads, { features: AROUSAL_FEATURES.join(","), data: "EmoDB (Burkhardt et al. 2005), 8 speakers" });
   // The exported graph must reproduce the TS model exactly (up to float32).
   const session = await ort.InferenceSession.create(onnx);
@@ -196,6 +236,8 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT, "model.onnx"), onnx);
   writeFileSync(join(OUT, "features.json"), `${JSON.stringify(heads.stats, null, 2)}\n`);
   const round = (v: number) => Math.round(v * 10_000) / 10_000;
+  // A bound, so never rounded down to a reassuring 0.
+  const roundUp = (v: number) => Math.ceil(v * 10_000) / 10_000;
   const metrics = {
     model: { file: "model.onnx", sha256: sha, bytes: onnx.length, outputs: ["highArousal", "negativeGivenHigh"] },
     data: { clips: clips.length, high: clips.filter((c) => c.high).length, low: clips.filter((c) => !c.high).length, speakers: folds.map((f) => f.speaker) },
@@ -208,6 +250,7 @@ async function main(): Promise<void> {
       folds: folds.map((f) => ({ ...f, accuracy: round(f.accuracy), accuracySpeakerNormalised: round(f.accuracySpeakerNormalised), negativeBalancedAccuracy: round(f.negativeBalancedAccuracy) })),
       mean: { accuracy: round(summary.accuracy), accuracySpeakerNormalised: round(summary.accuracySpeakerNormalised), negativeBalancedAccuracy: round(summary.negativeBalancedAccuracy) },
     },
+    gainCheck: { gainsDb: gain.gainsDb, maxSpread: roundUp(gain.maxSpread), meanSpread: roundUp(gain.meanSpread), worstClip: gain.worstClip, limit: MAX_GAIN_SPREAD },
     weights: {
       arousal: Object.fromEntries(AROUSAL_FEATURES.map((n, i) => [n, round(heads.arousal.w[i]!)])),
       negativeGivenHigh: Object.fromEntries(AROUSAL_FEATURES.map((n, i) => [n, round(heads.negative.w[i]!)])),
