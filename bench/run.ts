@@ -5,13 +5,14 @@ import { audioBench } from "./audio.bench";
 import { executorBench } from "./executor.bench";
 import { visionBench } from "./vision.bench";
 import { modelsBench } from "./models.bench";
+import { httpBench } from "./http.bench";
 
 /**
  * `npm run bench [-- name-filter]`: runs every bench in turn and prints each metric beside its
  * same-run baseline with PASS or MISS against its target. Exits non-zero on any MISS.
  * Later benches (models, HTTP) are added to this list.
  */
-const benches: Bench[] = [executorBench, compileBench, visionBench, audioBench, modelsBench];
+const benches: Bench[] = [executorBench, compileBench, visionBench, audioBench, modelsBench, httpBench];
 
 const filter = process.argv[2]?.toLowerCase();
 let misses = 0;

@@ -7,7 +7,13 @@ import { dataDir, ensureDependencies, log, root, run, runnerToken } from "./lib.
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 ensureDependencies();
 
-const host = process.env.ATTUNE_HOST ?? "127.0.0.1";
+const host = process.env.ATTUNE_HOST || "127.0.0.1";
+// Same rule as apps/studio/src/env.ts, checked here too so `npm start` fails before building.
+const loopback = /^(localhost|::1|\[::1\]|127(\.\d{1,3}){3})$/i.test(host);
+if (!loopback && (process.env.ATTUNE_ADMIN_SECRET ?? "").length < 16) {
+  log(`ATTUNE_HOST=${host} is reachable from the network: set ATTUNE_ADMIN_SECRET (16+ characters) to protect the studio, or leave ATTUNE_HOST unset for 127.0.0.1.`);
+  process.exit(1);
+}
 const studioPort = process.env.PORT ?? "3000";
 const runnerPort = process.env.RUNNER_PORT ?? "4100";
 const dbPath = resolve(root, process.env.ATTUNE_DB_PATH ?? join(dataDir(), "attune.db"));
@@ -15,6 +21,8 @@ const env = {
   ...process.env,
   ATTUNE_DB_PATH: dbPath,
   RUNNER_TOKEN: runnerToken(),
+  // The studio's env.ts decides from this whether the admin secret is required.
+  ATTUNE_HOST: host,
   RUNNER_HOST: process.env.RUNNER_HOST ?? "127.0.0.1",
   RUNNER_PORT: runnerPort,
   RUNNER_URL: process.env.RUNNER_URL ?? `http://127.0.0.1:${runnerPort}`,

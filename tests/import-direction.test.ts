@@ -10,11 +10,14 @@ const root = join(import.meta.dirname, "..");
 const allowed: Record<string, (specifier: string) => boolean> = {
   "packages/graph": () => false,
   "packages/runtime": (s) => s === "@attune/graph",
-  "packages/db": (s) => s === "@attune/graph",
-  "packages/api": (s) => ["@attune/graph", "@attune/db"].includes(s) || s === "@attune/api/client",
-  "apps/runner": (s) => ["@attune/graph", "@attune/runtime", "@attune/models"].includes(s) || /^@attune\/nodes-[a-z]+(\/[a-z-]+)?$/.test(s),
+  "packages/stats": () => false,
+  "packages/db": (s) => s === "@attune/graph" || s === "@attune/stats",
+  "packages/api": (s) => ["@attune/graph", "@attune/db", "@attune/stats"].includes(s) || s === "@attune/api/client",
+  // The runner reads published endpoints and API keys from, and appends the run log to, the same
+  // SQLite file (WAL mode) the studio writes, so it shares the db package's schema and repository.
+  "apps/runner": (s) => ["@attune/graph", "@attune/runtime", "@attune/models", "@attune/db", "@attune/stats"].includes(s) || /^@attune\/nodes-[a-z]+(\/[a-z-]+)?$/.test(s),
   // The studio sees node specs only, never run code, the runtime or model sessions.
-  "apps/studio": (s) => ["@attune/graph", "@attune/api", "@attune/api/client", "@attune/db"].includes(s) || /^@attune\/nodes-[a-z]+\/specs$/.test(s),
+  "apps/studio": (s) => ["@attune/graph", "@attune/api", "@attune/api/client", "@attune/db", "@attune/stats"].includes(s) || /^@attune\/nodes-[a-z]+\/specs$/.test(s),
 };
 for (const family of readdirSync(join(root, "nodes"))) {
   // Node families sit in one layer and may share helpers (e.g. vision reuses core's image
@@ -28,6 +31,7 @@ for (const family of readdirSync(join(root, "nodes"))) {
 /** Third-party packages a workspace must never import. */
 const forbiddenExternal: Record<string, RegExp> = {
   "packages/graph": /^(?!zod($|\/)).+/, // graph imports only zod
+  "packages/stats": /^(?!zod($|\/)).+/, // pure statistics: nothing but (maybe) zod
   "apps/studio": /^(onnxruntime-node|better-sqlite3|fastify)($|\/)/,
 };
 

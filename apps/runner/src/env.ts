@@ -1,3 +1,5 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 /** Defaults shared by env parsing and buildServer(), so tests and production agree. */
@@ -17,6 +19,15 @@ export const DEFAULTS = {
   logLevel: "info",
   previewSessionsMax: 200,
   previewSessionTtlMs: 30 * 60 * 1000,
+  /** Published endpoints (/v1/pipelines/...): body limit of a call, JSON with base64 media or multipart. */
+  apiBodyLimitBytes: 16 * 1024 * 1024,
+  /** Whole-run time limit of a published call (504 past it). */
+  apiRunTimeoutMs: 30_000,
+  /** Per API key token bucket: sustained calls per second (0 = no limit) and burst size. */
+  apiRatePerSecond: 20,
+  apiRateBurst: 40,
+  /** Sessions (for stateful nodes) kept per endpoint; least recently used go first. */
+  apiSessionsMax: 1000,
 } as const;
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -43,6 +54,15 @@ export const envSchema = z.object({
   RUNNER_PREVIEW_SESSIONS_MAX: optional(int(1, 100_000).default(DEFAULTS.previewSessionsMax)),
   RUNNER_PREVIEW_SESSION_TTL_MS: optional(int(1000, 7 * 24 * 60 * 60 * 1000).default(DEFAULTS.previewSessionTtlMs)),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS).default(DEFAULTS.logLevel)),
+  /** The studio's SQLite file; the runner reads endpoints and keys from it and appends the run log. */
+  ATTUNE_DB_PATH: optional(z.string().min(1).optional()),
+  RUNNER_API_BODY_LIMIT_BYTES: optional(int(1024, 1024 * 1024 * 1024).default(DEFAULTS.apiBodyLimitBytes)),
+  RUNNER_API_RUN_TIMEOUT_MS: optional(int(1, 24 * 60 * 60 * 1000).default(DEFAULTS.apiRunTimeoutMs)),
+  RUNNER_API_RATE_PER_SEC: optional(z.coerce.number().min(0).max(1_000_000).default(DEFAULTS.apiRatePerSecond)),
+  RUNNER_API_RATE_BURST: optional(int(1, 1_000_000).default(DEFAULTS.apiRateBurst)),
+  RUNNER_API_SESSIONS_MAX: optional(int(1, 1_000_000).default(DEFAULTS.apiSessionsMax)),
+  /** Origin written into the endpoints' OpenAPI documents (default: the origin of each request). */
+  RUNNER_PUBLIC_URL: optional(z.url().optional()),
   /** Where prepared ONNX models and their manifests live (default: <repo>/data/models). */
   ATTUNE_MODELS_DIR: optional(z.string().min(1).optional()),
 });
@@ -60,7 +80,20 @@ export interface RunnerConfig {
   previewSessionTtlMs: number;
   logLevel: LogLevel;
   modelsDir: string | undefined;
+  /** Absolute path of the SQLite file shared with the studio. */
+  dbPath: string;
+  api: {
+    bodyLimitBytes: number;
+    runTimeoutMs: number;
+    ratePerSecond: number;
+    rateBurst: number;
+    sessionsMax: number;
+    publicUrl: string | undefined;
+  };
 }
+
+/** Same default as the studio and `npm start`: <repo>/data/attune.db. */
+export const DEFAULT_DB_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../data/attune.db");
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -95,5 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     previewSessionTtlMs: e.RUNNER_PREVIEW_SESSION_TTL_MS,
     logLevel: e.LOG_LEVEL,
     modelsDir: e.ATTUNE_MODELS_DIR,
+    dbPath: path.resolve(e.ATTUNE_DB_PATH ?? DEFAULT_DB_PATH),
+    api: {
+      bodyLimitBytes: e.RUNNER_API_BODY_LIMIT_BYTES,
+      runTimeoutMs: e.RUNNER_API_RUN_TIMEOUT_MS,
+      ratePerSecond: e.RUNNER_API_RATE_PER_SEC,
+      rateBurst: e.RUNNER_API_RATE_BURST,
+      sessionsMax: e.RUNNER_API_SESSIONS_MAX,
+      publicUrl: e.RUNNER_PUBLIC_URL,
+    },
   };
 }

@@ -1,4 +1,6 @@
 import { DEFAULT_MODELS_DIR, prepareModels, SessionPool } from "@attune/models";
+import { createCodeSandbox } from "@attune/nodes-core/code-sandbox";
+import { openDatabase } from "@attune/db";
 import { EnvError, loadConfig, type RunnerConfig } from "./env";
 import { buildServer } from "./server";
 import { createModelCatalog } from "./models";
@@ -22,8 +24,26 @@ const modelPool = new SessionPool({ modelsDir });
 // Built-in and uploaded models behind one ModelService; also backs the /v1/models routes.
 const models = createModelCatalog({ modelsDir, pool: modelPool, maxUploadBytes: config.modelUploadLimitBytes });
 
+// Worker threads for core.code: user JavaScript never runs on this thread, so an endless loop
+// cannot stall other runs or the health probe.
+const sandbox = createCodeSandbox();
+
+// The studio's database: published endpoints and API keys are read from it, the run log appended.
+// Opening it also applies pending migrations, so a runner started on its own is never behind.
+const database = openDatabase(config.dbPath);
+
 const app = buildServer({
   models,
+  database,
+  published: {
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    runTimeoutMs: config.api.runTimeoutMs,
+    ratePerSecond: config.api.ratePerSecond,
+    rateBurst: config.api.rateBurst,
+    sessionsMax: config.api.sessionsMax,
+    ...(config.api.publicUrl ? { publicUrl: config.api.publicUrl } : {}),
+  },
+  sandbox,
   token: config.token,
   maxInputChars: config.maxInputChars,
   bodyLimitBytes: config.bodyLimitBytes,
@@ -46,8 +66,11 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   try {
     // preClose aborts every run in flight, so open event streams end with run-finished (cancelled).
     await app.close();
+    // After app.close(): its onClose hook flushes the queued run log into the database.
+    database.close();
     await models.close();
     await modelPool.close();
+    await sandbox.close();
     process.exit(0);
   } catch (err) {
     app.log.error({ err }, "shutdown failed");

@@ -146,9 +146,38 @@ export interface MultipartLimits {
 
 /** Registers multipart parsing (nothing is buffered until a route reads the parts). */
 export function registerMultipart(app: FastifyInstance, limits: MultipartLimits): void {
-  void app.register(multipart, {
+  const options = {
     limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fieldSize: limits.maxFieldBytes, fields: 64, parts: limits.maxFiles + 64 },
-  });
+  };
+  // @fastify/multipart adds an async onRequest hook (a 'close' listener per request) and an async
+  // onResponse hook to every route of the server, JSON calls included. Both only clean up files
+  // that request.saveRequestFiles() wrote to disk; the runner never saves files (it streams the
+  // parts, readMultipartPreview), yet the two hooks cost microseconds on every published API call.
+  // The plugin is registered without them, and saveRequestFiles is refused so that nothing comes
+  // to rely on a cleanup that no longer runs.
+  const plugin = multipart as unknown as (instance: FastifyInstance, options: object, done: (error?: Error) => void) => void;
+  const register = async (instance: FastifyInstance): Promise<void> => {
+    const withoutCleanupHooks = new Proxy(instance, {
+      get(target, property, receiver) {
+        if (property === "addHook") {
+          return (name: string, hook: unknown) => (name === "onRequest" || name === "onResponse" ? receiver : Reflect.apply(target.addHook, target, [name, hook]));
+        }
+        if (property === "decorateRequest") {
+          return (name: string, value: unknown, dependencies?: string[]) =>
+            Reflect.apply(target.decorateRequest, target, [name, name === "saveRequestFiles" ? refuseSavedFiles : value, dependencies]);
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    await new Promise<void>((resolve, reject) => plugin(withoutCleanupHooks, options, (error) => (error ? reject(error) : resolve())));
+  };
+  // Like fastify-plugin: the parser and decorators apply to the whole server, not a child scope.
+  Object.assign(register, { [Symbol.for("skip-override")]: true, [Symbol.for("fastify.display-name")]: "attune-multipart" });
+  void app.register(register);
+}
+
+async function refuseSavedFiles(): Promise<never> {
+  throw new Error("request.saveRequestFiles() is not available in the runner: read the parts with request.parts() (see registerMultipart)");
 }
 
 /**

@@ -21,6 +21,12 @@ import { createNodeRegistry, type RunnerRegistry } from "./registry";
 import { PreviewSessions, RunAbortedError, type PreviewSession } from "./preview-sessions";
 import { modelRoutes } from "./models";
 import { HttpError } from "./http-error";
+import { lazyChildLogger } from "./lazy-logger";
+import type { AttuneDb } from "@attune/db";
+import { publishedRoutes } from "./published/routes";
+import { feedbackRoutes, RunOutputsRecorder } from "./feedback";
+import { auditRoutes, type AuditSettings } from "./audits/routes";
+import type { RunLogWriterOptions } from "./published/run-log-writer";
 import {
   checkTextInputSizes,
   classifyPlanInputs,
@@ -54,8 +60,29 @@ export interface BuildServerOptions {
   logLevel?: LogLevel;
   /** Model inference for nodes that run models (ctx.models); main.ts passes the session pool's. */
   models?: ModelService;
+  /** Runs core.code's user JavaScript off the main thread (ctx.sandbox); main.ts creates one and closes it on shutdown. */
+  sandbox?: import("@attune/graph").CodeSandbox;
   /** Where log lines go (default stdout); tests capture them to check that secrets stay out. */
   logStream?: { write(line: string): void };
+  /**
+   * The studio's database (same SQLite file, WAL): with it the runner serves the published
+   * endpoints under /v1/pipelines (published/routes.ts), which take API keys, not the token.
+   */
+  database?: AttuneDb;
+  /** Limits of the published endpoints; defaults in env.ts DEFAULTS. */
+  published?: PublishedLimits;
+  /** Bias audit job engine tuning (apps/runner/src/audits); the engine runs whenever `database` is set. */
+  audits?: AuditSettings;
+}
+
+export interface PublishedLimits {
+  bodyLimitBytes?: number;
+  runTimeoutMs?: number;
+  ratePerSecond?: number;
+  rateBurst?: number;
+  sessionsMax?: number;
+  publicUrl?: string;
+  runLog?: RunLogWriterOptions;
 }
 
 /** Every error response body: `{ error: { code, message, ...details } }`. */
@@ -109,6 +136,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     },
     // Abort runs first (preClose), then let Node drop idle keep-alive sockets.
     forceCloseConnections: "idle",
+    // Each request's child logger is built only when it writes a line (lazy-logger.ts).
+    childLoggerFactory: lazyChildLogger,
   });
 
   const sessions = new PreviewSessions({
@@ -157,6 +186,38 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerMultipart(app, multipartLimits);
   // Model registry: GET/POST/DELETE /v1/models (apps/runner/src/models/routes.ts).
   void app.register(modelRoutes, { models: options.models });
+  if (options.database) {
+    // Bias audits (apps/runner/src/audits): job engine + /v1/audits routes, same registry and services as preview.
+    void app.register(auditRoutes, {
+      ...options.audits,
+      db: options.database,
+      registry,
+      ...(options.models ? { models: options.models } : {}),
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      nodeTimeoutMs,
+      maxInputChars,
+    });
+    // Empathy feedback (apps/runner/src/feedback): run output snapshots + POST /v1/runs/:runId/feedback.
+    const runOutputs = new RunOutputsRecorder(options.database, { onError: (error, dropped) => app.log.warn({ err: error, dropped }, "run outputs write failed") });
+    void app.register(feedbackRoutes, { db: options.database, recorder: runOutputs });
+    const p = options.published ?? {};
+    void app.register(publishedRoutes, {
+      db: options.database,
+      registry,
+      ...(options.models ? { models: options.models } : {}),
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      maxInputChars,
+      bodyLimitBytes: p.bodyLimitBytes ?? DEFAULTS.apiBodyLimitBytes,
+      multipartLimits: { ...multipartLimits, maxFileBytes: Math.min(multipartLimits.maxFileBytes, p.bodyLimitBytes ?? DEFAULTS.apiBodyLimitBytes) },
+      runTimeoutMs: p.runTimeoutMs ?? DEFAULTS.apiRunTimeoutMs,
+      nodeTimeoutMs,
+      rateLimit: { perSecond: p.ratePerSecond ?? DEFAULTS.apiRatePerSecond, burst: p.rateBurst ?? DEFAULTS.apiRateBurst },
+      sessionsMax: p.sessionsMax ?? DEFAULTS.apiSessionsMax,
+      ...(p.publicUrl ? { publicUrl: p.publicUrl } : {}),
+      ...(p.runLog ? { runLog: p.runLog } : {}),
+      onRunOutputs: runOutputs.push,
+    });
+  }
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     const { status, body } = toErrorResponse(error, request.routeOptions.bodyLimit ?? bodyLimit);
@@ -169,21 +230,22 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     return sendError(reply, 404, "NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`);
   });
 
-  app.addHook("onRequest", async (request, reply) => {
-    if (request.routeOptions.config?.public) return;
+  // Callback style, not async: this hook runs on every request (the published API's too, where it
+  // returns at once), and an async hook costs a promise and a microtask each time.
+  app.addHook("onRequest", (request, reply, done) => {
+    if (request.routeOptions.config?.public) return done();
     const header = request.headers.authorization;
     const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
     const presented = match?.[1];
     // Compare fixed-length digests so neither content nor length of the secret leaks through timing.
     if (presented === undefined || !timingSafeEqual(digest(presented), tokenDigest)) {
       reply.header("www-authenticate", 'Bearer realm="attune-runner"');
-      return sendError(
-        reply,
-        401,
-        "UNAUTHORIZED",
-        header === undefined ? "missing Authorization: Bearer <token> header" : "invalid bearer token",
-      );
+      // Answered: done() is not called, and the reply is not returned (a returned thenable would
+      // be awaited as if this were an async hook).
+      sendError(reply, 401, "UNAUTHORIZED", header === undefined ? "missing Authorization: Bearer <token> header" : "invalid bearer token");
+      return;
     }
+    done();
   });
 
   app.get("/healthz", { config: { public: true } }, async () => ({ ok: true, nodes: registry.list().length }));
@@ -294,6 +356,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       ...(run.session ? { cache: run.session.cache, state: run.session.state, sessionId: setup.sessionId } : {}),
       logger: nodeLogger(setup.log),
       ...(options.models ? { models: options.models } : {}),
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       ...(onEvent ? { onEvent } : {}),
     });
   }

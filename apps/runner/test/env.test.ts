@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, EnvError, loadConfig } from "../src/env";
+import { DEFAULT_DB_PATH, DEFAULTS, EnvError, loadConfig } from "../src/env";
 
 const TOKEN = "a-secret-token-of-some-length";
 
@@ -17,6 +17,8 @@ describe("loadConfig", () => {
       previewSessionsMax: DEFAULTS.previewSessionsMax,
       previewSessionTtlMs: DEFAULTS.previewSessionTtlMs,
       logLevel: "info",
+      dbPath: DEFAULT_DB_PATH,
+      api: { bodyLimitBytes: 16 * 1024 * 1024, runTimeoutMs: 30_000, ratePerSecond: 20, rateBurst: 40, sessionsMax: 1000, publicUrl: undefined },
     });
   });
 

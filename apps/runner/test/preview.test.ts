@@ -455,4 +455,20 @@ describe("runner logging", () => {
       await server.close();
     }
   });
+
+  it("tags every request's lines with its reqId at an enabled level, and writes none below it", async () => {
+    const lines: string[] = [];
+    const server = await startServer({ logLevel: "info", logStream: { write: (line) => void lines.push(line) } });
+    try {
+      await (await fetch(`${server.url}/v1/nodes`, { headers: authHeaders() })).text();
+      await (await fetch(`${server.url}/v1/nodes`)).text(); // 401
+      const records = lines.map((line) => JSON.parse(line) as { level: number; reqId?: string; msg?: string });
+      const perRequest = records.filter((r) => r.msg === "incoming request" || r.msg === "request completed" || r.msg === "request rejected");
+      expect(perRequest.length).toBe(4); // incoming + completed, per request
+      for (const record of perRequest) expect(record.reqId).toMatch(/^req-/);
+      expect(records.every((r) => r.level >= 30)).toBe(true); // nothing at debug/trace
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -94,7 +94,7 @@ async function terminate(managed: Managed): Promise<void> {
  * Starts the real runner (`node --import tsx apps/runner/src/main.ts`) and the real, built studio
  * (`next start`) wired together with a fresh token and database, and waits until both answer.
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { studioEnv?: Record<string, string> } = {}): Promise<Stack> {
   if (!existsSync(path.join(studioDir, ".next", "BUILD_ID"))) {
     throw new Error("apps/studio has no production build: run `npx turbo run build --filter=@attune/studio` first");
   }
@@ -107,12 +107,14 @@ export async function startStack(): Promise<Stack> {
 
   const runner = launch("runner", process.execPath, ["--import", "tsx", "apps/runner/src/main.ts"], {
     cwd: repoRoot,
-    env: { ...baseEnv, RUNNER_HOST: "127.0.0.1", RUNNER_PORT: String(runnerPort), RUNNER_TOKEN: token, LOG_LEVEL: "warn" },
+    // The same SQLite file as the studio: the runner serves published endpoints and keys from it.
+    env: { ...baseEnv, RUNNER_HOST: "127.0.0.1", RUNNER_PORT: String(runnerPort), RUNNER_TOKEN: token, LOG_LEVEL: "warn", ATTUNE_DB_PATH: path.join(dataDir, "attune.db") },
   });
   const nextBin = createRequire(path.join(studioDir, "package.json")).resolve("next/dist/bin/next");
   const studio = launch("studio", process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(studioPort)], {
     cwd: studioDir,
-    env: { ...baseEnv, ATTUNE_DB_PATH: path.join(dataDir, "attune.db"), RUNNER_URL: runnerUrl, RUNNER_TOKEN: token },
+    // ATTUNE_HOST: the address it listens on; an inherited HOSTNAME (CI containers) must not count.
+    env: { ...baseEnv, ATTUNE_DB_PATH: path.join(dataDir, "attune.db"), RUNNER_URL: runnerUrl, RUNNER_TOKEN: token, ATTUNE_HOST: "127.0.0.1", ...options.studioEnv },
   });
   const all = [runner, studio];
   const stop = async () => {

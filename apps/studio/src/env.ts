@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { envSchema } from "./env-schema";
+import { isLoopbackHost } from "./server/admin-auth";
 
 /**
  * The monorepo root is the nearest ancestor with a `workspaces` package.json. `next start` and
@@ -20,20 +22,21 @@ function findRepoRoot(start: string): string {
   }
 }
 
-const envSchema = z.object({
-  ATTUNE_DB_PATH: z.string().min(1).optional(),
-  RUNNER_URL: z.url().default("http://127.0.0.1:4100"),
-  // Optional so that `next build` works without secrets; the preview proxy reports its absence.
-  RUNNER_TOKEN: z.string().min(1).optional(),
-  // Matches the runner's default limit, so the studio refuses what the runner would refuse anyway.
-  MAX_INPUT_CHARS: z.coerce.number().int().positive().default(10_000),
-  // Matches the runner's RUNNER_MODEL_UPLOAD_LIMIT_BYTES; /api/models refuses bigger uploads before forwarding.
-  MODEL_UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
-});
 
-const parsed = envSchema.safeParse(process.env);
+// Empty strings count as unset (`ATTUNE_ADMIN_SECRET= npm start` must not mean "secret is empty").
+const raw = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+const parsed = envSchema.safeParse(raw);
 if (!parsed.success) {
   throw new Error(`Invalid studio environment:\n${z.prettifyError(parsed.error)}`);
+}
+
+const listenHost = parsed.data.ATTUNE_HOST ?? parsed.data.HOSTNAME ?? "127.0.0.1";
+// `next build` evaluates route modules too; only a running server must refuse to be open.
+if (!isLoopbackHost(listenHost) && !parsed.data.ATTUNE_ADMIN_SECRET && process.env.NEXT_PHASE !== "phase-production-build") {
+  throw new Error(
+    `Invalid studio environment: the studio listens on '${listenHost}', which is not loopback, and ATTUNE_ADMIN_SECRET is not set. ` +
+      "Set ATTUNE_ADMIN_SECRET (16+ characters) so the studio asks for it, or listen on 127.0.0.1.",
+  );
 }
 
 /** The studio's validated configuration. This module is the only place that reads process.env. */
@@ -41,4 +44,5 @@ export const env = {
   ...parsed.data,
   ATTUNE_DB_PATH: parsed.data.ATTUNE_DB_PATH ?? path.join(findRepoRoot(process.cwd()), "data", "attune.db"),
   RUNNER_URL: parsed.data.RUNNER_URL.replace(/\/+$/, ""),
+  LISTEN_HOST: listenHost,
 };

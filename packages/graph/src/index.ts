@@ -16,3 +16,4 @@ export {
   PROHIBITED_EMOTION_RECOGNITION_SETTINGS,
   isCommercialAction,
 } from "./responsible-use";
+export * from "./exchange";

@@ -120,7 +120,7 @@ class Run {
   private readonly emit: ((event: RunEvent) => void) | undefined;
   private readonly timeoutMs: number;
   readonly runInputs: Readonly<Record<string, unknown>>;
-  private readonly runInputValues: Set<unknown>;
+  private readonly runInputValues: ReadonlySet<unknown>;
   readonly logger: Logger;
 
   private readonly status: Uint8Array;
@@ -150,7 +150,7 @@ class Run {
   private cancelled = false;
   private t0 = 0;
   private resolve: (result: RunResult) => void = noop;
-  private readonly onAbort = (): void => this.cancel();
+  private readonly onAbort = Run.abortListener(this);
 
   constructor(
     plan: Plan,
@@ -163,7 +163,7 @@ class Run {
     this.emit = options.onEvent;
     this.timeoutMs = options.nodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS;
     this.runInputs = Object.freeze({ ...options.inputs });
-    this.runInputValues = new Set(Object.values(options.inputs).filter((v) => typeof v === "object" && v !== null));
+    this.runInputValues = objectValues(options.inputs);
     this.logger = options.logger ?? silentLogger;
     this.status = new Uint8Array(this.n);
     this.pending = this.prepared.pending.slice();
@@ -175,14 +175,21 @@ class Run {
     this.derived = new Uint8Array(this.n);
   }
 
+  /** Returned, not assigned to a named field, so the closure is not renamed on every run by tsx/esbuild keepNames. */
+  private static abortListener(run: Run): () => void {
+    return () => run.cancel();
+  }
+
   start(): Promise<RunResult> {
     return new Promise<RunResult>((resolve) => {
       this.resolve = resolve;
       this.t0 = performance.now();
-      this.send({ type: "run-started", runId: this.runId, at: Date.now(), nodeIds: this.prepared.ids.slice() });
-      const signal = this.options.signal;
-      if (signal?.aborted) return this.cancel();
+      // Events are built only when someone listens: the published API runs without a listener.
+      if (this.emit) this.send({ type: "run-started", runId: this.runId, at: Date.now(), nodeIds: this.prepared.ids.slice() });
+      const { signal, canceller } = this.options;
+      if (signal?.aborted || canceller?.cancelled) return this.cancel();
       signal?.addEventListener("abort", this.onAbort, { once: true });
+      canceller?.listen(this.onAbort);
       for (let i = 0; i < this.n; i++) if (this.pending[i] === 0) this.ready.push(i);
       this.drain();
       if (this.n === 0) this.finish();
@@ -208,7 +215,7 @@ class Run {
     const def = this.options.registry.get(node.type);
     this.status[i] = RUNNING;
     this.started[i] = performance.now();
-    this.send({ type: "node-started", runId: this.runId, nodeId: node.id, at: Date.now() });
+    if (this.emit) this.send({ type: "node-started", runId: this.runId, nodeId: node.id, at: Date.now() });
     if (!def) return this.fail(i, { message: `node type '${node.type}' is not installed on this runner`, code: "UNKNOWN_NODE_TYPE" });
 
     const inputs: PortValues = {};
@@ -434,6 +441,7 @@ class Run {
     this.finished = true;
     if (this.watchdog !== undefined) clearTimeout(this.watchdog);
     this.options.signal?.removeEventListener("abort", this.onAbort);
+    this.options.canceller?.unlisten(this.onAbort);
 
     const outputs: Record<string, unknown> = {};
     const nodes: Record<string, NodeResult> = {};
@@ -463,7 +471,7 @@ class Run {
           ? "partial"
           : "failed";
     const durationMs = performance.now() - this.t0;
-    this.send({ type: "run-finished", runId: this.runId, durationMs, status, outputs });
+    if (this.emit) this.send({ type: "run-finished", runId: this.runId, durationMs, status, outputs });
     this.resolve({ runId: this.runId, status, durationMs, outputs, nodes });
   }
 
@@ -608,6 +616,17 @@ function describe(value: unknown): string {
 }
 
 const EMPTY_SET: ReadonlySet<unknown> = new Set();
+
+/** The run inputs that are objects (deepFreeze leaves them alone); most runs have none. */
+function objectValues(inputs: Record<string, unknown>): ReadonlySet<unknown> {
+  let found: Set<unknown> | undefined;
+  for (const key in inputs) {
+    if (!Object.prototype.hasOwnProperty.call(inputs, key)) continue;
+    const value = inputs[key];
+    if (typeof value === "object" && value !== null) (found ??= new Set()).add(value);
+  }
+  return found ?? EMPTY_SET;
+}
 
 function frozenCopy(params: Record<string, unknown>): Record<string, unknown> {
   try {

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { formatRelativeTime } from "@/lib/format";
 import { errorMessage, trpc, type RouterOutputs } from "@/lib/trpc";
+import { LatestDisparity } from "@/components/audits/disparity";
 
 type PipelineSummary = RouterOutputs["pipelines"]["list"][number];
 
@@ -65,7 +66,7 @@ export function PipelineList() {
     <main className="list-page">
       <div className="list-header">
         <h1>Pipelines</h1>
-        <nav className="small"><Link href="/models" data-testid="nav-models">Models</Link> · <span className="muted">Attune Studio</span></nav>
+        <nav className="small"><Link href="/models" data-testid="nav-models">Models</Link> · <Link href="/keys" data-testid="nav-keys">API keys</Link> · <Link href="/gallery" data-testid="nav-gallery">Gallery</Link> · <Link href="/import" data-testid="nav-import">Import</Link> · <span className="muted">Attune Studio</span></nav>
       </div>
       <form className="create-form" onSubmit={onCreate}>
         <input
@@ -144,7 +145,7 @@ function PipelineRow({
             <button type="button" onClick={() => { setRenaming(false); setName(pipeline.name); }}>Cancel</button>
           </form>
         ) : (
-          <Link href={`/pipelines/${pipeline.id}`} data-testid="open-pipeline">{pipeline.name}</Link>
+          <><Link href={`/pipelines/${pipeline.id}`} data-testid="open-pipeline">{pipeline.name}</Link><LatestDisparity pipelineId={pipeline.id} /></>
         )}
       </td>
       <td>{pipeline.nodeCount}</td>

@@ -41,6 +41,8 @@ import { toRunInput, type MediaInputValue } from "@/media/media-value";
 import { useLivePreview } from "./use-live-preview";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { usePipelineSave } from "./use-pipeline-save";
+import { PublishButton } from "@/components/publish/publish-button";
+import { PipelineActions } from "@/components/exchange/pipeline-actions";
 
 // Monaco is large and browser-only: load the JSON tab on demand, never during SSR.
 const JsonTab = dynamic(() => import("./json-tab").then((m) => m.JsonTab), {
@@ -345,12 +347,14 @@ export function Editor({ pipeline, maxInputChars }: { pipeline: Pipeline; maxInp
             <button role="tab" aria-selected={tab === "json"} onClick={() => setTab("json")} data-testid="tab-json">JSON</button>
           </div>
           <span className="spacer" />
+          <PipelineActions pipelineId={pipeline.id} name={pipeline.name} description={pipeline.description} document={doc} savedVersion={saveState.baseVersion} />
           <button type="button" onClick={() => dispatch({ type: "undo" })} disabled={history.past.length === 0} title="Undo (Ctrl+Z)" data-testid="undo">Undo</button>
           <button type="button" onClick={() => dispatch({ type: "redo" })} disabled={history.future.length === 0} title="Redo (Ctrl+Shift+Z)" data-testid="redo">Redo</button>
           <SaveIndicator status={saveState.status} lastSavedAt={saveState.lastSavedAt} />
           <button type="button" className="primary" onClick={() => void save({})} disabled={saveState.status === "saving" || saveState.status === "conflict"} title="Save (Ctrl+S)" data-testid="save">
             Save
           </button>
+          <PublishButton pipelineId={pipeline.id} savedVersion={saveState.baseVersion} saveStatus={saveState.status} />
         </header>
         <div className="statusline">
           {saveState.status === "conflict" && (

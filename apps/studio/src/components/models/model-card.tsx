@@ -1,6 +1,7 @@
 "use client";
 
 import type { RouterOutputs } from "@/lib/trpc";
+import { ModelAuditFigures } from "@/components/audits/disparity";
 
 export type ModelCardData = RouterOutputs["models"]["list"]["models"][number];
 type Tensor = ModelCardData["inputs"][number];
@@ -98,6 +99,7 @@ export function ModelCardView({ model, actions }: { model: ModelCardData; action
           </tbody>
         </table>
       )}
+      <ModelAuditFigures modelId={model.id} />
       <TensorTable title="Inputs" tensors={model.inputs} testId={`model-inputs-${model.id}`} />
       <TensorTable title="Outputs" tensors={model.outputs} testId={`model-outputs-${model.id}`} />
       {model.cardMarkdown && (

@@ -1,5 +1,6 @@
 import { createRunnerClient } from "@attune/api";
 import { env } from "@/env";
+import { adminDenied } from "@/server/admin-guard";
 
 export const runtime = "nodejs";
 
@@ -17,6 +18,9 @@ function errorResponse(status: number, code: string, message: string): Response 
  * the runner's answer (201 card, 413/422 refusal) is passed through unchanged.
  */
 export async function POST(req: Request): Promise<Response> {
+  // The proxy skips this streaming route (it would buffer the body), so the admin check is here.
+  const denied = await adminDenied(req);
+  if (denied) return denied;
   if (!env.RUNNER_TOKEN) return errorResponse(500, "RUNNER_NOT_CONFIGURED", "RUNNER_TOKEN is not set on the studio server.");
   const contentType = req.headers.get("content-type") ?? "";
   const multipart = contentType.toLowerCase().startsWith("multipart/form-data");

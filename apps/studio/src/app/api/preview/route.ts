@@ -1,4 +1,5 @@
 import { env } from "@/env";
+import { adminDenied } from "@/server/admin-guard";
 import { specRegistry } from "@/lib/specs";
 
 export const runtime = "nodejs";
@@ -41,6 +42,9 @@ function textInputNames(document: unknown): Set<string> {
  * body is piped back as it arrives so per-node results reach the canvas while the run goes on.
  */
 export async function POST(req: Request): Promise<Response> {
+  // The proxy skips this streaming route (it would buffer the body), so the admin check is here.
+  const denied = await adminDenied(req);
+  if (denied) return denied;
   if (!env.RUNNER_TOKEN) {
     return errorResponse(500, "RUNNER_NOT_CONFIGURED", "RUNNER_TOKEN is not set on the studio server.");
   }

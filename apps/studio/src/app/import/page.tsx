@@ -1,0 +1,5 @@
+import { ImportPage } from "@/components/exchange/import-page";
+
+export default function Import() {
+  return <ImportPage />;
+}
