@@ -20,6 +20,7 @@ const dbPath = resolve(root, process.env.ATTUNE_DB_PATH ?? join(dataDir(), "attu
 const env = {
   ...process.env,
   ATTUNE_DB_PATH: dbPath,
+  ATTUNE_MODELS_DIR: process.env.ATTUNE_MODELS_DIR ?? join(dataDir(), "models"),
   RUNNER_TOKEN: runnerToken(),
   // The studio's env.ts decides from this whether the admin secret is required.
   ATTUNE_HOST: host,
