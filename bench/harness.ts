@@ -36,3 +36,13 @@ export async function sample(fn: () => unknown, warmup: number, runs: number): P
   }
   return times;
 }
+
+/** The q-quantile (0..1) of `values`, linearly interpolated; quantile(v, 0.5) is the median. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = Math.min(Math.max(q, 0), 1) * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}

@@ -3,6 +3,7 @@ import { auditsRouter } from "./routers/audits";
 import { catalogRouter } from "./routers/catalog";
 import { deploymentsRouter } from "./routers/deployments";
 import { exchangeRouter } from "./routers/exchange";
+import { feedbackRouter } from "./routers/feedback";
 import { galleryRouter } from "./routers/gallery";
 import { graphRouter } from "./routers/graph";
 import { modelsRouter } from "./routers/models";
@@ -25,6 +26,7 @@ export function createAppRouter() {
     exchange: exchangeRouter,
     shares: sharesRouter,
     audits: auditsRouter,
+    feedback: feedbackRouter,
   });
 }
 

@@ -347,6 +347,8 @@ export function Editor({ pipeline, maxInputChars }: { pipeline: Pipeline; maxInp
             <button role="tab" aria-selected={tab === "json"} onClick={() => setTab("json")} data-testid="tab-json">JSON</button>
           </div>
           <span className="spacer" />
+          <Link href={`/pipelines/${pipeline.id}/audits`} title="Bias audits of this pipeline" data-testid="link-audits">Audits</Link>
+          <Link href={`/pipelines/${pipeline.id}/feedback`} title="Perceived-empathy feedback from published runs" data-testid="link-feedback">Feedback</Link>
           <PipelineActions pipelineId={pipeline.id} name={pipeline.name} description={pipeline.description} document={doc} savedVersion={saveState.baseVersion} />
           <button type="button" onClick={() => dispatch({ type: "undo" })} disabled={history.past.length === 0} title="Undo (Ctrl+Z)" data-testid="undo">Undo</button>
           <button type="button" onClick={() => dispatch({ type: "redo" })} disabled={history.future.length === 0} title="Redo (Ctrl+Shift+Z)" data-testid="redo">Redo</button>

@@ -21,8 +21,11 @@ function errorResponse(status: number, code: string, message: string): Response 
 
 async function forward(req: Request, context: { params: Promise<{ path: string[] }> }): Promise<Response> {
   const { path } = await context.params;
-  if (path[0] !== "pipelines" || path.length < 2) {
-    return errorResponse(404, "NOT_FOUND", "Only /v1/pipelines/... is served on this origin.");
+  // Keyed public API only: published runs and per-run feedback. Runner-internal routes stay private.
+  const isPipelineRoute = path[0] === "pipelines" && path.length >= 2;
+  const isFeedbackRoute = path[0] === "runs" && path.length === 3 && path[2] === "feedback";
+  if (!isPipelineRoute && !isFeedbackRoute) {
+    return errorResponse(404, "NOT_FOUND", "Only /v1/pipelines/... and /v1/runs/{runId}/feedback are served on this origin.");
   }
   const incoming = new URL(req.url);
   const target = `${env.RUNNER_URL}/v1/${path.map(encodeURIComponent).join("/")}${incoming.search}`;
