@@ -39,7 +39,7 @@ const registry = createNodeRegistry();
 const slugs = templateSlugs();
 
 /** The templates issue 8 asks for by name, plus the starter; the gallery relies on these slugs. */
-const REQUIRED = ["call-centre-escalation", "empathic-chat", "video-call-engagement", "multimodal-affect", "text-sentiment-starter"];
+const REQUIRED = ["call-centre-escalation", "empathic-chat", "video-call-engagement", "multimodal-affect", "text-sentiment-starter", "feedback-loop-starter"];
 
 /** Modalities by the input node type that brings them in. */
 const MODALITY_OF_INPUT: Record<string, string> = { "core.text-input": "text", "core.image-input": "face", "core.audio-input": "voice" };
