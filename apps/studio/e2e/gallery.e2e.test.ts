@@ -75,7 +75,7 @@ describe("gallery, export/import and share links", () => {
 
       await page.getByTestId("filter-text").click();
       await starter.waitFor(WAIT);
-      await page.getByTestId("gallery-search").fill("starter");
+      await page.getByTestId("gallery-search").fill("text-sentiment-starter");
       await page.waitForFunction(() => document.querySelectorAll('[data-testid^="template-card-"]').length === 1, undefined, WAIT);
       await page.screenshot({ path: "/tmp/attune-e2e-gallery.png" });
 
