@@ -24,12 +24,24 @@ export function letterboxGeometry(width: number, height: number, size: number): 
  */
 export function letterboxTensor(image: ImageValue, size: number, lut: Float32Array): { data: Float32Array; box: Letterbox } {
   const box = letterboxGeometry(image.width, image.height, size);
-  const out = new Float32Array(size * size * 3).fill(lut[0]!);
+  const out = new Float32Array(size * size * 3);
   const { width: w, height: h, data: src } = image;
   const x0 = Math.max(0, Math.floor(box.padX));
   const x1 = Math.min(size, Math.ceil(box.padX + w * box.scale));
   const y0 = Math.max(0, Math.floor(box.padY));
   const y1 = Math.min(size, Math.ceil(box.padY + h * box.scale));
+  // Black bars: only the area outside the sampled rectangle needs the padding value.
+  const pad = lut[0]!;
+  if (pad !== 0) {
+    out.fill(pad, 0, y0 * size * 3);
+    out.fill(pad, y1 * size * 3);
+    if (x0 > 0 || x1 < size) {
+      for (let y = y0; y < y1; y++) {
+        out.fill(pad, y * size * 3, (y * size + x0) * 3);
+        out.fill(pad, (y * size + x1) * 3, (y + 1) * size * 3);
+      }
+    }
+  }
   // Column sampling positions are the same for every row: compute them once.
   const cols = x1 - x0;
   const xa = new Int32Array(cols);
@@ -37,27 +49,42 @@ export function letterboxTensor(image: ImageValue, size: number, lut: Float32Arr
   const fx = new Float32Array(cols);
   for (let i = 0; i < cols; i++) {
     const sx = Math.min(w - 1, Math.max(0, (x0 + i + 0.5 - box.padX) / box.scale - 0.5));
-    xa[i] = Math.floor(sx) * 3;
-    xb[i] = Math.min(w - 1, Math.floor(sx) + 1) * 3;
-    fx[i] = sx - Math.floor(sx);
+    const fl = Math.floor(sx);
+    xa[i] = fl * 3;
+    xb[i] = Math.min(w - 1, fl + 1) * 3;
+    fx[i] = sx - fl;
   }
+  const stride = w * 3;
   for (let y = y0; y < y1; y++) {
     const sy = Math.min(h - 1, Math.max(0, (y + 0.5 - box.padY) / box.scale - 0.5));
     const ya = Math.floor(sy);
     const fy = sy - ya;
-    const rowA = ya * w * 3;
-    const rowB = Math.min(h - 1, ya + 1) * w * 3;
+    const rowA = ya * stride;
+    const rowB = Math.min(h - 1, ya + 1) * stride;
     let o = (y * size + x0) * 3;
     for (let i = 0; i < cols; i++) {
-      const a = xa[i]!;
-      const b = xb[i]!;
+      const a = rowA + xa[i]!;
+      const b = rowA + xb[i]!;
+      const c = rowB + xa[i]!;
+      const d = rowB + xb[i]!;
       const t = fx[i]!;
-      for (let c = 0; c < 3; c++) {
-        const top = src[rowA + a + c]! + (src[rowA + b + c]! - src[rowA + a + c]!) * t;
-        const bottom = src[rowB + a + c]! + (src[rowB + b + c]! - src[rowB + a + c]!) * t;
-        // Round to a byte so the lookup table applies; the error is below the JPEG noise floor.
-        out[o++] = lut[(top + (bottom - top) * fy + 0.5) | 0]!;
-      }
+      // Round to a byte so the lookup table applies; the error is below the JPEG noise floor.
+      let p = src[a]!;
+      let top = p + (src[b]! - p) * t;
+      p = src[c]!;
+      let bottom = p + (src[d]! - p) * t;
+      out[o] = lut[(top + (bottom - top) * fy + 0.5) | 0]!;
+      p = src[a + 1]!;
+      top = p + (src[b + 1]! - p) * t;
+      p = src[c + 1]!;
+      bottom = p + (src[d + 1]! - p) * t;
+      out[o + 1] = lut[(top + (bottom - top) * fy + 0.5) | 0]!;
+      p = src[a + 2]!;
+      top = p + (src[b + 2]! - p) * t;
+      p = src[c + 2]!;
+      bottom = p + (src[d + 2]! - p) * t;
+      out[o + 2] = lut[(top + (bottom - top) * fy + 0.5) | 0]!;
+      o += 3;
     }
   }
   return { data: out, box };
@@ -91,7 +118,65 @@ export function sampleRegion(image: ImageValue, region: CropRegion, out: number,
   const cos = Math.cos(region.angle);
   const sin = Math.sin(region.angle);
   const inv = 1 / (n * n);
+  const { cx, cy } = region;
+  // Offsets along the patch's axes are the same for every row (and column): one table each,
+  // indexed by output pixel x sub-sample. Computed as the per-sample formula would, bit for bit.
+  const m = out * n;
+  const dxCos = new Float64Array(m);
+  const dxSin = new Float64Array(m);
+  for (let u = 0; u < out; u++) {
+    for (let su = 0; su < n; su++) {
+      const dx = (u + (su + 0.5) / n - out / 2) * step;
+      dxCos[u * n + su] = dx * cos;
+      dxSin[u * n + su] = dx * sin;
+    }
+  }
+  const xMax = w - 1;
+  const yMax = h - 1;
+  const xHi = w - 0.5;
+  const yHi = h - 0.5;
   let o = offset;
+  if (n === 1) {
+    // One bilinear sample per output pixel (crops up to 1.5x the output size): the common case.
+    for (let v = 0; v < out; v++) {
+      const dy = (v + 0.5 - out / 2) * step;
+      const dySin = dy * sin;
+      const dyCos = dy * cos;
+      for (let u = 0; u < out; u++, o += 3) {
+        const x = cx + dxCos[u]! - dySin - 0.5;
+        const y = cy + dxSin[u]! + dyCos - 0.5;
+        if (x < -0.5 || y < -0.5 || x > xHi || y > yHi) {
+          target[o] = 0;
+          target[o + 1] = 0;
+          target[o + 2] = 0;
+          continue;
+        }
+        const xc = x < 0 ? 0 : x > xMax ? xMax : x;
+        const yc = y < 0 ? 0 : y > yMax ? yMax : y;
+        const xi = xc | 0;
+        const yi = yc | 0;
+        const tx = xc - xi;
+        const ty = yc - yi;
+        const row0 = yi * w;
+        const row1 = (yi < yMax ? yi + 1 : yMax) * w;
+        const xj = xi < xMax ? xi + 1 : xMax;
+        const p00 = (row0 + xi) * 3;
+        const p01 = (row0 + xj) * 3;
+        const p10 = (row1 + xi) * 3;
+        const p11 = (row1 + xj) * 3;
+        const sx = 1 - tx;
+        const sy = 1 - ty;
+        const w00 = sx * sy;
+        const w01 = tx * sy;
+        const w10 = sx * ty;
+        const w11 = tx * ty;
+        target[o] = src[p00]! * w00 + src[p01]! * w01 + src[p10]! * w10 + src[p11]! * w11;
+        target[o + 1] = src[p00 + 1]! * w00 + src[p01 + 1]! * w01 + src[p10 + 1]! * w10 + src[p11 + 1]! * w11;
+        target[o + 2] = src[p00 + 2]! * w00 + src[p01 + 2]! * w01 + src[p10 + 2]! * w10 + src[p11 + 2]! * w11;
+      }
+    }
+    return;
+  }
   for (let v = 0; v < out; v++) {
     for (let u = 0; u < out; u++) {
       let r = 0;
@@ -99,27 +184,31 @@ export function sampleRegion(image: ImageValue, region: CropRegion, out: number,
       let b = 0;
       for (let sv = 0; sv < n; sv++) {
         const dy = (v + (sv + 0.5) / n - out / 2) * step;
-        for (let su = 0; su < n; su++) {
-          const dx = (u + (su + 0.5) / n - out / 2) * step;
+        const dySin = dy * sin;
+        const dyCos = dy * cos;
+        for (let k = u * n, kEnd = k + n; k < kEnd; k++) {
           // Half-pixel centres: continuous coordinate x maps to pixel index x - 0.5.
-          const x = region.cx + dx * cos - dy * sin - 0.5;
-          const y = region.cy + dx * sin + dy * cos - 0.5;
-          if (x < -0.5 || y < -0.5 || x > w - 0.5 || y > h - 0.5) continue;
-          const xc = Math.min(w - 1, Math.max(0, x));
-          const yc = Math.min(h - 1, Math.max(0, y));
-          const xi = Math.floor(xc);
-          const yi = Math.floor(yc);
+          const x = cx + dxCos[k]! - dySin - 0.5;
+          const y = cy + dxSin[k]! + dyCos - 0.5;
+          if (x < -0.5 || y < -0.5 || x > xHi || y > yHi) continue;
+          const xc = x < 0 ? 0 : x > xMax ? xMax : x;
+          const yc = y < 0 ? 0 : y > yMax ? yMax : y;
+          const xi = xc | 0;
+          const yi = yc | 0;
           const tx = xc - xi;
           const ty = yc - yi;
-          const x2 = Math.min(w - 1, xi + 1);
-          const y2 = Math.min(h - 1, yi + 1);
-          const p00 = (yi * w + xi) * 3;
-          const p01 = (yi * w + x2) * 3;
-          const p10 = (y2 * w + xi) * 3;
-          const p11 = (y2 * w + x2) * 3;
-          const w00 = (1 - tx) * (1 - ty);
-          const w01 = tx * (1 - ty);
-          const w10 = (1 - tx) * ty;
+          const row0 = yi * w;
+          const row1 = (yi < yMax ? yi + 1 : yMax) * w;
+          const xj = xi < xMax ? xi + 1 : xMax;
+          const p00 = (row0 + xi) * 3;
+          const p01 = (row0 + xj) * 3;
+          const p10 = (row1 + xi) * 3;
+          const p11 = (row1 + xj) * 3;
+          const sx = 1 - tx;
+          const sy = 1 - ty;
+          const w00 = sx * sy;
+          const w01 = tx * sy;
+          const w10 = sx * ty;
           const w11 = tx * ty;
           r += src[p00]! * w00 + src[p01]! * w01 + src[p10]! * w10 + src[p11]! * w11;
           g += src[p00 + 1]! * w00 + src[p01 + 1]! * w01 + src[p10 + 1]! * w10 + src[p11 + 1]! * w11;
