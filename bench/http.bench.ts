@@ -44,8 +44,9 @@ function load(url: string, headers: Record<string, string>, seconds: number): Pr
 
 /**
  * The published sentiment endpoint (API key check, rate limiter, input validation, the runtime,
- * run log queue) against a bare Fastify route in the same process that calls the same sentiment
- * function directly. Both are loaded by autocannon over loopback with the same bodies.
+ * queueing the run log entry and run outputs for the writer thread, which compacts and writes them
+ * off the event loop: apps/runner/src/writes) against a bare Fastify route in the same process that
+ * calls the same sentiment function directly. Both are loaded by autocannon over loopback with the same bodies.
  *
  * Where the client runs: autocannon shares this process (and its event loop) with both servers,
  * with identical settings for both sides, so each request pays the same client cost on either

@@ -24,9 +24,9 @@ import { HttpError } from "./http-error";
 import { lazyChildLogger } from "./lazy-logger";
 import type { AttuneDb } from "@attune/db";
 import { publishedRoutes } from "./published/routes";
-import { feedbackRoutes, RunOutputsRecorder } from "./feedback";
+import { feedbackRoutes } from "./feedback";
 import { auditRoutes, type AuditSettings } from "./audits/routes";
-import type { RunLogWriterOptions } from "./published/run-log-writer";
+import { BackgroundWriter, type BackgroundWriterOptions } from "./writes";
 import {
   checkTextInputSizes,
   classifyPlanInputs,
@@ -82,7 +82,8 @@ export interface PublishedLimits {
   rateBurst?: number;
   sessionsMax?: number;
   publicUrl?: string;
-  runLog?: RunLogWriterOptions;
+  /** Tuning of the background writer (run log, keys' last-used times, run outputs snapshots). */
+  runLog?: BackgroundWriterOptions;
 }
 
 /** Every error response body: `{ error: { code, message, ...details } }`. */
@@ -198,9 +199,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       maxInputChars,
     });
     // Empathy feedback (apps/runner/src/feedback): run output snapshots + POST /v1/runs/:runId/feedback.
-    const runOutputs = new RunOutputsRecorder(options.database, { onError: (error, dropped) => app.log.warn({ err: error, dropped }, "run outputs write failed") });
-    void app.register(feedbackRoutes, { db: options.database, recorder: runOutputs });
+    // Run log, keys' last-used times and run outputs snapshots: one writer thread with its own
+    // connection to the same file (apps/runner/src/writes). Closed (everything queued written) once
+    // requests have finished.
     const p = options.published ?? {};
+    const writer = new BackgroundWriter(options.database.filePath, {
+      ...p.runLog,
+      onError: (error, dropped) => app.log.warn({ err: error, dropped }, "background write failed"),
+    });
+    app.addHook("onClose", () => writer.close());
+    void app.register(feedbackRoutes, { db: options.database, writer });
     void app.register(publishedRoutes, {
       db: options.database,
       registry,
@@ -214,8 +222,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       rateLimit: { perSecond: p.ratePerSecond ?? DEFAULTS.apiRatePerSecond, burst: p.rateBurst ?? DEFAULTS.apiRateBurst },
       sessionsMax: p.sessionsMax ?? DEFAULTS.apiSessionsMax,
       ...(p.publicUrl ? { publicUrl: p.publicUrl } : {}),
-      ...(p.runLog ? { runLog: p.runLog } : {}),
-      onRunOutputs: runOutputs.push,
+      writer,
+      onRunOutputs: writer.pushOutputs,
     });
   }
 

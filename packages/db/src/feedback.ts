@@ -91,6 +91,40 @@ export function compactOutputs(outputs: Readonly<Record<string, unknown>>): Outp
   return { numbers, labels };
 }
 
+/** Strings longer than this cannot change a snapshot (labels keep LABEL_MAX_CHARS). */
+const SOURCE_STRING_MAX_CHARS = LABEL_MAX_CHARS + 1;
+
+/**
+ * The part of a run's outputs that `compactOutputs` reads, copied into plain objects: top-level
+ * primitives (long strings cut, which leaves the label unchanged) and, of each record, its primitive
+ * fields and a `scores` record's numbers. Arrays, typed arrays, media, functions and deeper values
+ * are left out. The runner hands this to its writer thread: it is structured-cloneable whatever the
+ * pipeline returned, small, and `compactOutputs(compactableOutputs(o))` equals `compactOutputs(o)`.
+ */
+export function compactableOutputs(outputs: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const primitive = (v: unknown): unknown =>
+    typeof v === "string" ? (v.length > SOURCE_STRING_MAX_CHARS ? v.slice(0, SOURCE_STRING_MAX_CHARS) : v) : typeof v === "number" || typeof v === "boolean" || v === null ? v : undefined;
+  for (const [name, value] of Object.entries(outputs)) {
+    const p = primitive(value);
+    if (p !== undefined) out[name] = p;
+    else if (isRecord(value)) {
+      const record: Record<string, unknown> = {};
+      for (const [field, inner] of Object.entries(value)) {
+        const q = primitive(inner);
+        if (q !== undefined) record[field] = q;
+        else if (field === "scores" && isRecord(inner)) {
+          const scores: Record<string, number> = {};
+          for (const [label, score] of Object.entries(inner)) if (typeof score === "number") scores[label] = score;
+          record[field] = scores;
+        }
+      }
+      out[name] = record;
+    }
+  }
+  return out;
+}
+
 /** One run's snapshot as the runner records it. */
 export interface RunOutputsEntry {
   runId: string;

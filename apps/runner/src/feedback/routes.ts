@@ -3,13 +3,13 @@ import { createApiKeyVerifier, getRunOutputs, recordFeedback, type AttuneDb, typ
 import { formatPath } from "@attune/graph";
 import { HttpError } from "../http-error";
 import { TokenBuckets, type RateLimit } from "../published/rate-limit";
-import type { RunOutputsRecorder } from "./run-outputs-recorder";
+import type { BackgroundWriter } from "../writes";
 import { feedbackBodySchema } from "./schema";
 
 export interface FeedbackRoutesOptions {
   db: AttuneDb;
-  /** Snapshots of published runs; feedback is only accepted for runs it recorded. */
-  recorder: RunOutputsRecorder;
+  /** Writes the snapshots of published runs; feedback is only accepted for runs it recorded. */
+  writer: BackgroundWriter;
   /** Per key; default 10 per second with bursts of 50. */
   rateLimit?: RateLimit;
 }
@@ -50,7 +50,6 @@ function view(f: StoredFeedback) {
 export async function feedbackRoutes(app: FastifyInstance, options: FeedbackRoutesOptions): Promise<void> {
   const verifier = createApiKeyVerifier(options.db);
   const buckets = new TokenBuckets(options.rateLimit ?? { perSecond: 10, burst: 50 });
-  app.addHook("onClose", async () => options.recorder.close());
 
   app.post<{ Params: { runId: string } }>(
     "/v1/runs/:runId/feedback",
@@ -70,9 +69,13 @@ export async function feedbackRoutes(app: FastifyInstance, options: FeedbackRout
       const { runId } = request.params;
       const notFound = () => new HttpError(404, "RUN_NOT_FOUND", `no run '${runId.slice(0, 64)}' made with this API key`);
       if (!RUN_ID.test(runId)) throw notFound();
-      // A rating can follow its run within milliseconds, before the batched snapshot write.
-      if (options.recorder.isPending(runId)) options.recorder.flush();
-      const run = getRunOutputs(options.db, runId);
+      // A rating can follow its run within milliseconds, before the batched snapshot write: when
+      // the snapshot is not there yet, wait for everything queued to be written and look again.
+      let run = getRunOutputs(options.db, runId);
+      if (!run) {
+        await options.writer.flush();
+        run = getRunOutputs(options.db, runId);
+      }
       if (!run || run.keyId !== key.id || !key.scopes.has(run.slug)) throw notFound();
 
       const taken = buckets.take(key.id);

@@ -16,7 +16,7 @@ import { mediaInputFailure, readMultipartPreview, type MultipartLimits } from ".
 import type { RunnerRegistry } from "../registry";
 import { checkInputs, prepareInputChecks, type InputChecks } from "./inputs";
 import { TokenBuckets, type RateLimit } from "./rate-limit";
-import { RunLogWriter, type RunLogWriterOptions } from "./run-log-writer";
+import type { BackgroundWriter, PublishedRunOutputs } from "../writes";
 
 /**
  * The published REST endpoints: POST /v1/pipelines/:slug/run, POST /v1/pipelines/:slug/versions/:n/run
@@ -46,12 +46,13 @@ export interface PublishedRoutesOptions {
   sessionsMax: number;
   /** Origin for the OpenAPI document's `servers`; by default taken from the request. */
   publicUrl?: string;
-  runLog?: RunLogWriterOptions;
+  /** Run log and keys' last-used times go through it (queued here, written on its own thread). */
+  writer: BackgroundWriter;
   /**
    * Feedback (apps/runner/src/feedback): handed each successful run's outputs so ratings can be
    * joined to them. Must only queue (it runs on the request path).
    */
-  onRunOutputs?: (run: { runId: string; deploymentId: string; slug: string; version: number; keyId: string; at: number; outputs: Readonly<Record<string, unknown>> }) => void;
+  onRunOutputs?: (run: PublishedRunOutputs) => void;
 }
 
 /** What the request path learned, kept for the run log (written once the response is sent). */
@@ -147,10 +148,7 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
   const reader = createDeploymentReader(options.db);
   const verifier = createApiKeyVerifier(options.db);
   const buckets = new TokenBuckets(options.rateLimit);
-  const writer = new RunLogWriter(options.db, {
-    ...options.runLog,
-    onError: (error, dropped) => app.log.warn({ err: error, dropped }, "run log write failed"),
-  });
+  const writer = options.writer;
   const prepared = new Map<string, PreparedVersion>();
   const freshness = new Freshness(options.db);
   const sessions = new Map<string, MemorySessionStateStore>();
@@ -162,7 +160,6 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
   app.addHook("preClose", async () => {
     for (const canceller of activeRuns) canceller.cancel(new Error("runner is shutting down"));
   });
-  app.addHook("onClose", async () => writer.close());
 
   /** Immutable per (deployment, version): compiled once, shared by every call, evicted oldest first. */
   function preparedVersion(deploymentId: string, version: number): PreparedVersion | undefined {

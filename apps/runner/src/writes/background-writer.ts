@@ -1,0 +1,233 @@
+import type { Worker } from "node:worker_threads";
+import { compactableOutputs, type RunLogEntry } from "@attune/db";
+import { startTsWorker } from "../ts-worker";
+import type { FromWriter, RunOutputsSource, ToWriter, WriterWorkerData } from "./protocol";
+
+export interface BackgroundWriterOptions {
+  /** How often queued entries are handed to the writer thread. */
+  flushIntervalMs?: number;
+  /** A queue this long is handed over at the next turn of the event loop instead of waiting. */
+  batchSize?: number;
+  /**
+   * Beyond this many unwritten run log entries (queued or handed over but not yet written) the
+   * oldest queued are dropped: memory stays bounded if the database is stuck.
+   */
+  maxQueue?: number;
+  /** The same bound for run outputs snapshots. */
+  maxOutputsQueue?: number;
+  pruneIntervalMs?: number;
+  onError?: (error: unknown, dropped: number) => void;
+  /** The writer thread's entry; tests substitute one. Default ./writer-worker.ts. */
+  workerUrl?: URL;
+}
+
+/** A successful published run's outputs as the run route hands them over (a reference, not a copy). */
+export interface PublishedRunOutputs {
+  runId: string;
+  deploymentId: string;
+  slug: string;
+  version: number;
+  keyId: string;
+  /** Epoch ms when the call arrived. */
+  at: number;
+  outputs: Readonly<Record<string, unknown>>;
+}
+
+const WORKER_ENTRY = new URL("./writer-worker.ts", import.meta.url);
+/** How long close() waits for the writer thread to finish its last batch before terminating it. */
+const CLOSE_TIMEOUT_MS = 15_000;
+
+/**
+ * The run log, keys' last-used times and run outputs snapshots (for feedback), written off the
+ * request path and off the event loop. Requests only push onto in-memory queues; a timer (or a
+ * full batch) hands everything queued to one worker thread (writer-worker.ts) that owns its own
+ * connection to the same SQLite file (WAL), compacts the snapshots and writes the batch in one
+ * transaction. The worker also prunes by the run log's retention.
+ *
+ * Guarantees: close() hands over what is queued and waits for the worker to write it (nothing is
+ * lost on graceful shutdown); the unwritten backlog is bounded; flush() resolves once everything
+ * pushed before it is in the database (feedback on a run that is not yet written calls it).
+ */
+export class BackgroundWriter {
+  private runs: RunLogEntry[] = [];
+  private touched = new Map<string, number>();
+  private outputs: PublishedRunOutputs[] = [];
+  /** Handed over, not yet acknowledged, per batch: what is lost if the worker dies. */
+  private readonly inFlight = new Map<number, { runs: number; outputs: number }>();
+  private inFlightRuns = 0;
+  private inFlightOutputs = 0;
+  private readonly flushes = new Map<number, () => void>();
+  private worker: Worker | undefined;
+  private seq = 0;
+  private flushId = 0;
+  private scheduled = false;
+  private closing: Promise<void> | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private readonly batchSize: number;
+  private readonly maxQueue: number;
+  private readonly maxOutputsQueue: number;
+  /** Entries dropped because the backlog overflowed, a write failed or the worker died. */
+  dropped = 0;
+
+  constructor(
+    private readonly filePath: string,
+    private readonly options: BackgroundWriterOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.maxQueue = options.maxQueue ?? 50_000;
+    this.maxOutputsQueue = options.maxOutputsQueue ?? 20_000;
+    this.timer = setInterval(() => this.handOver(), options.flushIntervalMs ?? 1000);
+    // The timer may not keep a process alive on its own (nor may the worker: see start()).
+    this.timer.unref();
+    this.worker = this.start();
+  }
+
+  /** Entries queued or handed over and not yet written. */
+  get pending(): number {
+    return this.runs.length + this.outputs.length + this.inFlightRuns + this.inFlightOutputs;
+  }
+
+  push(entry: RunLogEntry): void {
+    if (this.closing) return;
+    this.runs.push(entry);
+    const excess = this.runs.length + this.inFlightRuns - this.maxQueue;
+    if (excess > 0) this.dropped += this.runs.splice(0, Math.min(excess, this.runs.length)).length;
+    this.maybeSchedule(this.runs.length);
+  }
+
+  touchKey(keyId: string, at: number): void {
+    this.touched.set(keyId, at);
+  }
+
+  /** Bound so it can be handed to the run route as a plain callback. Only queues the reference. */
+  readonly pushOutputs = (run: PublishedRunOutputs): void => {
+    if (this.closing) return;
+    this.outputs.push(run);
+    const excess = this.outputs.length + this.inFlightOutputs - this.maxOutputsQueue;
+    if (excess > 0) this.dropped += this.outputs.splice(0, Math.min(excess, this.outputs.length)).length;
+    this.maybeSchedule(this.outputs.length);
+  };
+
+  /** Resolves once everything pushed so far is written (or lost, and reported through onError). */
+  flush(): Promise<void> {
+    this.handOver();
+    const worker = this.worker;
+    if (!worker) return Promise.resolve();
+    const id = ++this.flushId;
+    return new Promise<void>((resolve) => {
+      this.flushes.set(id, resolve);
+      this.post(worker, { type: "flush", id });
+    });
+  }
+
+  /** Hands over what is queued and waits for the worker to write it and exit. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    clearInterval(this.timer);
+    this.handOver();
+    const worker = this.worker;
+    this.closing = worker ? this.stop(worker) : Promise.resolve();
+    return this.closing;
+  }
+
+  private maybeSchedule(length: number): void {
+    if (length >= this.batchSize && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.handOver());
+    }
+  }
+
+  private handOver(): void {
+    this.scheduled = false;
+    if (this.runs.length === 0 && this.touched.size === 0 && this.outputs.length === 0) return;
+    const runs = this.runs;
+    const touched = this.touched;
+    const raw = this.outputs;
+    this.runs = [];
+    this.touched = new Map();
+    this.outputs = [];
+    const count = { runs: runs.length, outputs: raw.length };
+    if (this.closing && !this.worker) return this.lose(count, new Error("the writer is closed"));
+    const worker = (this.worker ??= this.start());
+    const seq = ++this.seq;
+    // Only what compaction reads crosses the thread boundary: always cloneable, and no media copied.
+    const outputs = raw.map((r) => ({ runId: r.runId, deploymentId: r.deploymentId, slug: r.slug, version: r.version, keyId: r.keyId, at: r.at, outputs: compactableOutputs(r.outputs) }));
+    this.inFlight.set(seq, count);
+    this.inFlightRuns += count.runs;
+    this.inFlightOutputs += count.outputs;
+    this.post(worker, { type: "batch", seq, runs, touched, outputs });
+  }
+
+  private post(worker: Worker, message: ToWriter): void {
+    try {
+      worker.postMessage(message);
+    } catch (error) {
+      if (message.type === "batch") this.settle(message.seq, error);
+      else if (message.type === "flush") this.flushes.get(message.id)?.();
+    }
+  }
+
+  private start(): Worker {
+    const data: WriterWorkerData = { filePath: this.filePath, pruneIntervalMs: this.options.pruneIntervalMs ?? 60 * 60 * 1000 };
+    const worker = startTsWorker(this.options.workerUrl ?? WORKER_ENTRY, { workerData: data });
+    // An idle writer must not keep the process alive; close() refs it while it finishes.
+    worker.unref();
+    worker.on("message", (message: FromWriter) => {
+      switch (message.type) {
+        case "written":
+          return this.settle(message.seq, message.error === undefined ? undefined : new Error(message.error), message.failed);
+        case "flushed": {
+          const resolve = this.flushes.get(message.id);
+          this.flushes.delete(message.id);
+          return resolve?.();
+        }
+        case "error":
+          return this.options.onError?.(new Error(message.error), 0);
+        case "closed":
+          // Every batch before the close was acknowledged: the exit that follows loses nothing.
+          this.inFlight.clear();
+          this.inFlightRuns = 0;
+          this.inFlightOutputs = 0;
+      }
+    });
+    worker.on("error", (error) => this.options.onError?.(error, 0));
+    worker.on("exit", (code) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      // Whatever it had not acknowledged is gone; a later hand-over starts a new worker.
+      for (const seq of [...this.inFlight.keys()]) this.settle(seq, new Error(`the writer thread exited (code ${code})`));
+      for (const resolve of this.flushes.values()) resolve();
+      this.flushes.clear();
+    });
+    return worker;
+  }
+
+  private stop(worker: Worker): Promise<void> {
+    worker.ref();
+    return new Promise<void>((resolve) => {
+      const backstop = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+      worker.once("exit", () => {
+        clearTimeout(backstop);
+        resolve();
+      });
+      this.post(worker, { type: "close" });
+    });
+  }
+
+  /** A batch is acknowledged: written, or `failed` of its entries lost with `error`. */
+  private settle(seq: number, error?: unknown, failed?: number): void {
+    const count = this.inFlight.get(seq);
+    if (!count) return;
+    this.inFlight.delete(seq);
+    this.inFlightRuns -= count.runs;
+    this.inFlightOutputs -= count.outputs;
+    if (error !== undefined) this.lose({ runs: failed ?? count.runs + count.outputs, outputs: 0 }, error);
+  }
+
+  private lose(count: { runs: number; outputs: number }, error: unknown): void {
+    const n = count.runs + count.outputs;
+    this.dropped += n;
+    // Losing log lines beats failing or stalling API calls; the failure is reported, not hidden.
+    this.options.onError?.(error, n);
+  }
+}

@@ -1,0 +1,1 @@
+export { BackgroundWriter, type BackgroundWriterOptions, type PublishedRunOutputs } from "./background-writer";
