@@ -97,6 +97,9 @@ function prepare(plan: Plan): Prepared {
   return prepared;
 }
 
+const NO_FLAGS = new Uint8Array(0);
+const NO_KEYS: (string | undefined)[] = Object.freeze([]) as unknown as (string | undefined)[];
+
 const PENDING = 0;
 const RUNNING = 1;
 const OK = 2;
@@ -128,6 +131,7 @@ class Run {
   private readonly outputs: (PortValues | undefined)[];
   private readonly started: Float64Array;
   private readonly durations: Float64Array;
+  /** Cache hits, derived keys and effective keys exist only for runs with a cache (see below). */
   private readonly cached: Uint8Array;
   private readonly errors: (NodeError | undefined)[] = [];
   private readonly skippedBecause: (string | undefined)[] = [];
@@ -138,12 +142,14 @@ class Run {
   private readonly derived: Uint8Array;
 
   /** Result field values of output-role nodes that succeeded, by node index. */
-  private readonly resultValues = new Map<number, unknown>();
+  private readonly resultValues: unknown[] = [];
   private readonly ready: number[] = [];
   private readyHead = 0;
   private readonly startOrder: number[] = [];
   private watchdogHead = 0;
   private watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** Index in queuedWatchdogs while queued there, else -1. */
+  watchdogSlot = -1;
   private draining = false;
   private settled = 0;
   private finished = false;
@@ -170,9 +176,12 @@ class Run {
     this.outputs = new Array(this.n);
     this.started = new Float64Array(this.n);
     this.durations = new Float64Array(this.n);
-    this.cached = new Uint8Array(this.n);
-    this.keys = new Array(this.n);
-    this.derived = new Uint8Array(this.n);
+    // Without a cache nothing is ever a hit, and keys are never computed: zero-length stand-ins
+    // (reads give undefined, which every check below treats as 0/unset) save three allocations per run.
+    const cacheArrays = options.cache !== undefined;
+    this.cached = cacheArrays ? new Uint8Array(this.n) : NO_FLAGS;
+    this.keys = cacheArrays ? new Array(this.n) : NO_KEYS;
+    this.derived = cacheArrays ? new Uint8Array(this.n) : NO_FLAGS;
   }
 
   /** Returned, not assigned to a named field, so the closure is not renamed on every run by tsx/esbuild keepNames. */
@@ -238,7 +247,18 @@ class Run {
     const ctx = new NodeContext(this, node.id);
     this.contexts[i] = ctx;
     this.startOrder.push(i);
-    if (this.watchdog === undefined) this.armWatchdog(this.timeoutMs);
+    if (this.watchdog === undefined && this.watchdogSlot < 0) {
+      // Armed at the end of this event-loop turn, and only if the run is still going then: most
+      // small runs finish within the turn and never create (and clear) a timer. Deadlines still
+      // count from each node's start, so no limit gets longer. A turn that never yields (runs
+      // awaited back to back) queues at most WATCHDOG_QUEUE_MAX runs; past that, timers as before.
+      if (queuedWatchdogs.length < WATCHDOG_QUEUE_MAX) {
+        this.watchdogSlot = queuedWatchdogs.length;
+        if (queuedWatchdogs.push(this) === 1) setImmediate(armQueuedWatchdogs);
+      } else {
+        this.armWatchdog(this.timeoutMs);
+      }
+    }
 
     let promise: Promise<PortValues>;
     try {
@@ -317,7 +337,7 @@ class Run {
       this.send({ type: "node-finished", runId: this.runId, nodeId: node.id, durationMs, cached: this.cached[i] === 1 });
       this.send({ type: "preview", runId: this.runId, nodeId: node.id, preview: this.preview(def, i, outputs, inputs) });
     }
-    if (this.prepared.outputName[i] !== undefined) this.resultValues.set(i, resultValue(def, outputs, inputs));
+    if (this.prepared.outputName[i] !== undefined) this.resultValues[i] = resultValue(def, outputs, inputs);
     for (const d of this.prepared.dependants[i]!) if (--this.pending[d]! === 0) this.ready.push(d);
     if (this.settled === this.n) this.finish();
   }
@@ -413,10 +433,18 @@ class Run {
    * in start order and the earliest still-running node is always the next to expire.
    */
   private armWatchdog(delayMs: number): void {
-    this.watchdog = setTimeout(() => this.checkDeadlines(), Math.max(0, delayMs));
+    // A module-level callback with the run as its argument: no closure per run.
+    this.watchdog = setTimeout(checkRunDeadlines, Math.max(0, delayMs), this);
   }
 
-  private checkDeadlines(): void {
+  /** Called once the turn that queued this run's watchdog is over (armQueuedWatchdogs). */
+  armQueuedWatchdog(): void {
+    this.watchdogSlot = -1;
+    if (this.finished || this.watchdog !== undefined) return;
+    this.checkDeadlines();
+  }
+
+  checkDeadlines(): void {
     this.watchdog = undefined;
     if (this.finished) return;
     const now = performance.now();
@@ -440,6 +468,12 @@ class Run {
     if (this.finished) return;
     this.finished = true;
     if (this.watchdog !== undefined) clearTimeout(this.watchdog);
+    if (this.watchdogSlot >= 0) {
+      // Let go of the run now rather than when the queue is walked (checked: the slot may be
+      // from a queue that is being walked right now, and so not the current one).
+      if (queuedWatchdogs[this.watchdogSlot] === this) queuedWatchdogs[this.watchdogSlot] = undefined;
+      this.watchdogSlot = -1;
+    }
     this.options.signal?.removeEventListener("abort", this.onAbort);
     this.options.canceller?.unlisten(this.onAbort);
 
@@ -459,7 +493,7 @@ class Run {
       nodes[this.nodes[i]!.id] = result;
       const name = this.prepared.outputName[i];
       if (name !== undefined && status === OK) {
-        outputs[name] = this.resultValues.get(i);
+        outputs[name] = this.resultValues[i];
         outputsOk++;
       }
     }
@@ -540,6 +574,14 @@ class NodeContext implements RunContext {
     return this.controller.signal;
   }
 
+  /**
+   * Whether this node was aborted, without building the signal (not part of RunContext): a node
+   * that only checks before it starts (nodes/nlp sentiment) reads this when it is there.
+   */
+  get aborted(): boolean {
+    return this.abortedWith !== undefined;
+  }
+
   get runInputs(): Readonly<Record<string, unknown>> {
     return this.run.runInputs;
   }
@@ -594,6 +636,20 @@ class NodeContext implements RunContext {
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
+function checkRunDeadlines(run: Run): void {
+  run.checkDeadlines();
+}
+
+/** Runs that started a node this event-loop turn and want their watchdog armed (one shared setImmediate). */
+let queuedWatchdogs: (Run | undefined)[] = [];
+const WATCHDOG_QUEUE_MAX = 4096;
+
+function armQueuedWatchdogs(): void {
+  const runs = queuedWatchdogs;
+  queuedWatchdogs = [];
+  for (const run of runs) run?.armQueuedWatchdog();
+}
+
 function resultValue(def: NodeDefinition<any>, outputs: PortValues, inputs: PortValues): unknown {
   const port = def.outputs[0];
   if (port) return outputs[port.id];
@@ -637,12 +693,13 @@ function frozenCopy(params: Record<string, unknown>): Record<string, unknown> {
 }
 
 function deepFreeze<T>(value: T, skip: ReadonlySet<unknown>): T {
-  if (typeof value !== "object" || value === null || Object.isFrozen(value) || skip.has(value)) return value;
+  if (typeof value !== "object" || value === null || Object.isFrozen(value) || (skip.size > 0 && skip.has(value))) return value;
   // Only plain data: freezing class instances (tensors, sessions) could break their internals,
   // and typed arrays with elements cannot be frozen at all.
   const proto = Object.getPrototypeOf(value);
   if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
   Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key], skip);
+  // for-in over own keys: no key array allocated (plain objects and arrays only get here).
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) deepFreeze((value as Record<string, unknown>)[key], skip);
   return value;
 }

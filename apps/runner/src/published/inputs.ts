@@ -16,6 +16,10 @@ export interface InputChecks {
   iface: EndpointInterface;
   /** Effective text limit per text input: the smaller of the node's maxChars and the runner's limit. */
   textLimits: Map<string, number>;
+  /** textLimits as a list, walked on every call without a Map iterator. */
+  textLimitList: { name: string; limit: number }[];
+  /** Whether any input is image or audio (only then is there anything to decode). */
+  hasMedia: boolean;
 }
 
 export function prepareInputChecks(iface: EndpointInterface, maxInputChars: number): InputChecks {
@@ -26,7 +30,9 @@ export function prepareInputChecks(iface: EndpointInterface, maxInputChars: numb
     planInputs.set(input.name, { name: input.name, nodeId: input.nodeId, kind });
     if (input.type === "text") textLimits.set(input.name, Math.min(input.maxChars ?? maxInputChars, maxInputChars));
   }
-  return { planInputs, iface, textLimits };
+  const textLimitList = [...textLimits].map(([name, limit]) => ({ name, limit }));
+  const hasMedia = [...planInputs.values()].some((input) => input.kind === "image" || input.kind === "audio");
+  return { planInputs, iface, textLimits, textLimitList, hasMedia };
 }
 
 function describe(value: unknown): string {
@@ -41,13 +47,13 @@ function describe(value: unknown): string {
  * body over the body limit is. `fromForm` marks multipart requests, whose number fields arrive as text.
  */
 export function checkInputs(raw: Record<string, unknown>, checks: InputChecks, fromForm: boolean): Record<string, unknown> {
-  const problems: FieldProblem[] = [];
+  // Allocated only when something is wrong: the common call builds nothing but `inputs`.
+  let problems: FieldProblem[] | undefined;
   const inputs: Record<string, unknown> = {};
   for (const input of checks.iface.inputs) {
     let value = raw[input.name];
-    const field = `inputs.${input.name}`;
     if (value === undefined || value === null) {
-      if (input.required) problems.push({ field, code: "REQUIRED", message: `'${input.name}' (${input.type}) is required` });
+      if (input.required) (problems ??= []).push({ field: `inputs.${input.name}`, code: "REQUIRED", message: `'${input.name}' (${input.type}) is required` });
       continue;
     }
     if (input.type === "number" && fromForm && typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
@@ -63,20 +69,21 @@ export function checkInputs(raw: Record<string, unknown>, checks: InputChecks, f
             : true;
     if (!ok) {
       const wanted = input.type === "text" ? "a string" : input.type === "number" ? "a finite number" : `a data URL string or { base64, mimeType? } object`;
-      problems.push({ field, code: "WRONG_TYPE", message: `'${input.name}' must be ${wanted}, got ${describe(value)}` });
+      (problems ??= []).push({ field: `inputs.${input.name}`, code: "WRONG_TYPE", message: `'${input.name}' must be ${wanted}, got ${describe(value)}` });
       continue;
     }
     inputs[input.name] = value;
   }
-  for (const name of Object.keys(raw)) {
+  for (const name in raw) {
+    if (!Object.prototype.hasOwnProperty.call(raw, name)) continue;
     if (!checks.planInputs.has(name)) {
-      problems.push({ field: `inputs.${name}`, code: "UNKNOWN_INPUT", message: `this endpoint has no input '${name}'` });
+      (problems ??= []).push({ field: `inputs.${name}`, code: "UNKNOWN_INPUT", message: `this endpoint has no input '${name}'` });
     }
   }
-  if (problems.length > 0) {
+  if (problems !== undefined) {
     throw new HttpError(422, "INVALID_INPUTS", `the inputs do not match this endpoint: ${problems.map((p) => p.message).join("; ")}`, { fields: problems });
   }
-  for (const [name, limit] of checks.textLimits) {
+  for (const { name, limit } of checks.textLimitList) {
     const value = inputs[name];
     if (typeof value === "string" && value.length > limit) {
       throw new HttpError(413, "INPUT_TOO_LARGE", `input '${name}' has ${value.length} characters; the limit is ${limit}`, {
@@ -87,5 +94,6 @@ export function checkInputs(raw: Record<string, unknown>, checks: InputChecks, f
       });
     }
   }
-  return decodeMediaInputs(inputs, checks.planInputs);
+  // Without media inputs decoding would only copy `inputs`, which is already a fresh object.
+  return checks.hasMedia ? decodeMediaInputs(inputs, checks.planInputs) : inputs;
 }

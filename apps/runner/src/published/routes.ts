@@ -75,6 +75,8 @@ declare module "fastify" {
 interface PreparedVersion {
   deploymentId: string;
   version: number;
+  /** `version` as the x-deployment-version header value. */
+  versionHeader: string;
   plan: Plan;
   checks: InputChecks;
   /** Output ports whose values may hold typed arrays or media and need converting to JSON. */
@@ -103,10 +105,57 @@ function cancelOnTimeout(canceller: RunCanceller, limitMs: number): void {
   canceller.cancel(new RunTimeoutError(limitMs));
 }
 
-function cancelOnDisconnect(reply: FastifyReply, canceller: RunCanceller): () => void {
-  return () => {
-    if (!reply.raw.writableEnded) canceller.cancel(new Error("the client disconnected"));
-  };
+/**
+ * A run's canceller that also carries its time limit. The limit's timer is armed at the end of the
+ * event-loop turn the run started in (one shared setImmediate for all of them), and only if the
+ * run is still going then: most runs end within their turn and never create and clear a timer.
+ * The deadline still counts from the run's start, so no run gets longer than its limit.
+ */
+class TimedCanceller extends RunCanceller {
+  timer: ReturnType<typeof setTimeout> | undefined;
+  settled = false;
+  constructor(
+    readonly dueAt: number,
+    readonly limitMs: number,
+  ) {
+    super();
+  }
+}
+
+let queuedLimits: TimedCanceller[] = [];
+/** Past this many in one turn (a turn that never yields), limits get their timer at once. */
+const QUEUED_LIMITS_MAX = 4096;
+
+function armQueuedLimits(): void {
+  const runs = queuedLimits;
+  queuedLimits = [];
+  const now = performance.now();
+  for (const run of runs) if (!run.settled) run.timer = setTimeout(cancelOnTimeout, Math.max(0, run.dueAt - now), run, run.limitMs);
+}
+
+function startTimeLimit(limitMs: number): TimedCanceller {
+  const canceller = new TimedCanceller(performance.now() + limitMs, limitMs);
+  if (queuedLimits.length < QUEUED_LIMITS_MAX) {
+    if (queuedLimits.push(canceller) === 1) setImmediate(armQueuedLimits);
+  } else {
+    canceller.timer = setTimeout(cancelOnTimeout, limitMs, canceller, limitMs);
+  }
+  return canceller;
+}
+
+function endTimeLimit(canceller: TimedCanceller): void {
+  canceller.settled = true;
+  if (canceller.timer !== undefined) clearTimeout(canceller.timer);
+}
+
+/** The canceller of the run a response is waiting for, kept on the response for onClientGone. */
+const RUN_CANCELLER = Symbol("attune.runCanceller");
+type TrackedResponse = FastifyReply["raw"] & { [RUN_CANCELLER]?: RunCanceller | undefined };
+
+/** One shared "close" listener for every response (no per-call closure or once() wrapper). */
+function onClientGone(this: TrackedResponse): void {
+  const canceller = this[RUN_CANCELLER];
+  if (canceller && !this.writableEnded) canceller.cancel(new Error("the client disconnected"));
 }
 
 function bearer(header: string | undefined): string | undefined {
@@ -149,7 +198,9 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
   const verifier = createApiKeyVerifier(options.db);
   const buckets = new TokenBuckets(options.rateLimit);
   const writer = options.writer;
-  const prepared = new Map<string, PreparedVersion>();
+  /** deployment id -> version -> prepared; `preparedOrder` remembers insertion order for eviction. */
+  const prepared = new Map<string, Map<number, PreparedVersion>>();
+  const preparedOrder: PreparedVersion[] = [];
   const freshness = new Freshness(options.db);
   const sessions = new Map<string, MemorySessionStateStore>();
   const activeRuns = new Set<RunCanceller>();
@@ -163,8 +214,7 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
 
   /** Immutable per (deployment, version): compiled once, shared by every call, evicted oldest first. */
   function preparedVersion(deploymentId: string, version: number): PreparedVersion | undefined {
-    const cacheKey = `${deploymentId}:${version}`;
-    const hit = prepared.get(cacheKey);
+    const hit = prepared.get(deploymentId)?.get(version);
     if (hit) return hit;
     const stored = reader.version(deploymentId, version);
     if (!stored) return undefined;
@@ -177,13 +227,22 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
     const entry: PreparedVersion = {
       deploymentId,
       version,
+      versionHeader: String(version),
       plan: stored.plan,
       checks: prepareInputChecks(stored.interface, options.maxInputChars),
       mediaOutputs,
       loose,
     };
-    prepared.set(cacheKey, entry);
-    if (prepared.size > PLAN_CACHE_MAX) prepared.delete(prepared.keys().next().value!);
+    let versions = prepared.get(deploymentId);
+    if (!versions) prepared.set(deploymentId, (versions = new Map()));
+    versions.set(version, entry);
+    preparedOrder.push(entry);
+    if (preparedOrder.length > PLAN_CACHE_MAX) {
+      const oldest = preparedOrder.shift()!;
+      const of = prepared.get(oldest.deploymentId);
+      of?.delete(oldest.version);
+      if (of?.size === 0) prepared.delete(oldest.deploymentId);
+    }
     return entry;
   }
 
@@ -286,7 +345,7 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
     const target = preparedVersion(deployment.id, version);
     if (!target) throw new HttpError(404, "VERSION_NOT_FOUND", `endpoint '${deployment.slug}' has no version ${version}`);
     call.version = version;
-    reply.header("x-deployment-version", String(version));
+    reply.header("x-deployment-version", target.versionHeader);
 
     const fromForm = request.isMultipart();
     const body = fromForm ? await readForm(request) : request.body;
@@ -294,8 +353,9 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
       throw new HttpError(400, "INVALID_REQUEST", 'send a JSON object { "inputs": { ... }, "session"?: "..." }');
     }
     const fields = body as Record<string, unknown>;
-    const unknown = Object.keys(fields).filter((k) => k !== "inputs" && k !== "session");
-    if (unknown.length > 0) throw new HttpError(400, "INVALID_REQUEST", `unknown request field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}; send { inputs, session? }`);
+    let unknown: string[] | undefined;
+    for (const k in fields) if (k !== "inputs" && k !== "session" && Object.prototype.hasOwnProperty.call(fields, k)) (unknown ??= []).push(k);
+    if (unknown !== undefined) throw new HttpError(400, "INVALID_REQUEST", `unknown request field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}; send { inputs, session? }`);
     const rawInputs = fields["inputs"];
     const session = fields["session"];
     if (typeof rawInputs !== "object" || rawInputs === null || Array.isArray(rawInputs)) {
@@ -308,10 +368,10 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
 
     // A RunCanceller rather than an AbortController: same effect on the run, without building an
     // AbortSignal (an EventTarget) on every call.
-    const canceller = new RunCanceller();
-    const timer = setTimeout(cancelOnTimeout, options.runTimeoutMs, canceller, options.runTimeoutMs);
-    const onClose = cancelOnDisconnect(reply, canceller);
-    reply.raw.once("close", onClose);
+    const canceller = startTimeLimit(options.runTimeoutMs);
+    const raw = reply.raw as TrackedResponse;
+    raw[RUN_CANCELLER] = canceller;
+    raw.on("close", onClientGone);
     activeRuns.add(canceller);
     const runOptions: ExecuteOptions = { registry: options.registry, inputs, runId: call.runId, canceller, nodeTimeoutMs };
     if (typeof session === "string") {
@@ -326,9 +386,10 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
     try {
       result = await execute(target.plan, runOptions);
     } finally {
-      clearTimeout(timer);
+      endTimeLimit(canceller);
       activeRuns.delete(canceller);
-      reply.raw.off("close", onClose);
+      raw[RUN_CANCELLER] = undefined;
+      raw.off("close", onClientGone);
     }
 
     // A run that finished "ok" has no failed node, hence no timeout, media failure or node error
@@ -339,10 +400,11 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
     if (result.status === "cancelled") throw new HttpError(503, "RUN_CANCELLED", "the run was cancelled");
     // An optional image or audio input that was left out fails its input node by design; that is
     // neither the caller's error nor worth reporting.
-    const omitted = new Set<string>();
+    let omitted: Set<string> | undefined;
     if (!clean) {
+      omitted = new Set<string>();
       for (const input of target.checks.planInputs.values()) if (!(input.name in inputs)) omitted.add(input.nodeId);
-      const sent = new Map([...target.checks.planInputs].filter(([, input]) => !omitted.has(input.nodeId)));
+      const sent = new Map([...target.checks.planInputs].filter(([, input]) => !omitted!.has(input.nodeId)));
       const mediaFailure = mediaInputFailure(result, sent);
       if (mediaFailure) throw mediaFailure;
     }
@@ -350,7 +412,7 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
     const errors = clean
       ? []
       : Object.entries(result.nodes)
-          .filter(([id, n]) => n.status === "failed" && n.error && !omitted.has(id))
+          .filter(([id, n]) => n.status === "failed" && n.error && !omitted!.has(id))
           .map(([id, n]) => ({ node: id, code: n.error!.code ?? "NODE_FAILED", message: n.error!.message }));
     let outputs = result.outputs;
     if (target.mediaOutputs.size > 0) {

@@ -35,8 +35,17 @@ export function scoreSentiment(text: string, params: SentimentParams): Sentiment
   };
 }
 
+/**
+ * A context that can say whether it was aborted without building an AbortSignal (the runtime's
+ * NodeContext creates its signal only when a node reads it; that costs microseconds per run).
+ */
+type AbortedFlag = { readonly aborted?: boolean };
+
 export async function runSentiment(inputs: PortValues, params: SentimentParams, ctx: RunContext): Promise<PortValues> {
-  ctx.signal.throwIfAborted();
+  // Synchronous and fast: the only point to check is before starting. Other contexts are asked
+  // through their signal, as before.
+  const aborted = (ctx as RunContext & AbortedFlag).aborted;
+  if (aborted === undefined || aborted) ctx.signal.throwIfAborted();
   const text = inputs.text;
   if (typeof text !== "string") {
     throw new Error(`input 'text' must be a string, got ${text === null ? "null" : typeof text}`);
