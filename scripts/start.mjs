@@ -42,16 +42,35 @@ run("node", ["--import", "tsx", "packages/models/scripts/prepare.ts"], { env });
 
 const children = [];
 function start(name, command, args, cwd) {
-  const child = spawn(command, args, { cwd: join(root, cwd), env, stdio: "inherit" });
+  // Each child leads its own process group: `npx next start` forks next-server, and signalling the
+  // group is what stops the whole tree instead of leaving an orphan holding the port.
+  const child = spawn(command, args, { cwd: join(root, cwd), env, stdio: "inherit", detached: true });
   child.on("exit", (code, signal) => {
     log(`${name} stopped (${signal ?? code}); shutting down`);
     shutdown(code ?? 1);
   });
   children.push(child);
 }
+let shuttingDown = false;
 function shutdown(code) {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 500).unref();
+  if (shuttingDown) return;
+  shuttingDown = true;
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  }
+  // Give the runner time to flush its run log and close the database, then make sure.
+  setTimeout(() => {
+    for (const child of children) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }
+    process.exit(code);
+  }, 5000).unref();
 }
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
