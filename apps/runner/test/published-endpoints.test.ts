@@ -9,7 +9,7 @@ import { TRPCError } from "@trpc/server";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edge, node } from "./helpers";
-import { callRun, plainSentimentDocument, sentimentDocument, startHarness, waitFor, type Harness } from "./published-setup";
+import { callRun, hangEndings, hangStarts, plainSentimentDocument, sentimentDocument, startHarness, waitFor, type Harness } from "./published-setup";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const PNG = readFileSync(path.join(repoRoot, "templates/video-call-engagement/samples/empty-room.png"));
@@ -216,6 +216,21 @@ describe("status codes", () => {
     expect(res.status).toBe(504);
     expect((await errorOf(res)).code).toBe("RUN_TIMEOUT");
     expect((await callRun(h.url, sentiment.slug, key, { inputs: { text: "still here" } })).status).toBe(200);
+  });
+
+  it("a client that hangs up cancels its run at once, not at the time limit", async () => {
+    // A limit far beyond the test's own timeout: only the disconnect can end this run in time.
+    const patient = await h.startAnother({ runTimeoutMs: 600_000 });
+    const endedBefore = hangEndings.length;
+    const client = new AbortController();
+    const call = callRun(patient.url, "hang", key, { inputs: { text: "x" } }, { signal: client.signal }).catch((error: unknown) => error);
+    // Past the event-loop turn the run started in, which is when its watches are set up.
+    await waitFor(() => (hangStarts.length > endedBefore ? true : undefined), "the hang node to start");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    client.abort();
+    expect(await call).toBeInstanceOf(Error);
+    await waitFor(() => (hangEndings.length > endedBefore ? true : undefined), "the hang node to be cancelled");
+    expect((await callRun(patient.url, sentiment.slug, key, { inputs: { text: "still here" } })).status).toBe(200);
   });
 
   it("429 with Retry-After once a key's bucket is empty; other keys are unaffected", async () => {

@@ -29,6 +29,10 @@ const tagNode = defineNode(
   { run: async (_inputs, params) => ({ tag: params.tag }), example: { inputs: { text: "x" } } },
 );
 
+/** Every core.test-hang run that started, and the abort reasons of those that ended, in order. */
+export const hangStarts: number[] = [];
+export const hangEndings: unknown[] = [];
+
 /** Never finishes on its own: only the run's time limit (or a cancel) ends it. */
 const hangNode = defineNode(
   {
@@ -44,7 +48,15 @@ const hangNode = defineNode(
   {
     run: (_inputs, _params, ctx) =>
       new Promise((_resolve, reject) => {
-        ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true });
+        hangStarts.push(hangStarts.length);
+        ctx.signal.addEventListener(
+          "abort",
+          () => {
+            hangEndings.push(ctx.signal.reason);
+            reject(ctx.signal.reason);
+          },
+          { once: true },
+        );
       }),
     example: { inputs: { text: "x" } },
   },
@@ -213,13 +225,14 @@ export function callRun(
   slug: string,
   key: string | undefined,
   body: unknown,
-  options: { version?: number; query?: string; headers?: Record<string, string> } = {},
+  options: { version?: number; query?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<Response> {
   const route = options.version === undefined ? `/v1/pipelines/${slug}/run` : `/v1/pipelines/${slug}/versions/${options.version}/run`;
   return fetch(`${url}${route}${options.query ?? ""}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}), ...options.headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 

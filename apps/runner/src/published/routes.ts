@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
   buildOpenApiDocument,
@@ -10,12 +9,14 @@ import {
   type VerifiedApiKey,
 } from "@attune/db";
 import type { CodeSandbox, ModelService, Plan } from "@attune/graph";
-import { execute, MemorySessionStateStore, RunCanceller, summarizeValue, type ExecuteOptions, type RunResult } from "@attune/runtime";
+import { execute, MemorySessionStateStore, summarizeValue, type ExecuteOptions, type RunResult } from "@attune/runtime";
 import { HttpError } from "../http-error";
 import { mediaInputFailure, readMultipartPreview, type MultipartLimits } from "../media-inputs";
 import type { RunnerRegistry } from "../registry";
 import { checkInputs, prepareInputChecks, type InputChecks } from "./inputs";
+import { GuardedRun, RunTimeoutError, WatchedRuns } from "./run-guard";
 import { TokenBuckets, type RateLimit } from "./rate-limit";
+import { newRunId } from "./run-id";
 import type { BackgroundWriter, PublishedRunOutputs } from "../writes";
 
 /**
@@ -84,78 +85,12 @@ interface PreparedVersion {
   loose: boolean;
 }
 
-class RunTimeoutError extends Error {
-  constructor(readonly limitMs: number) {
-    super(`the run took longer than its limit of ${limitMs} ms`);
-    this.name = "RunTimeoutError";
-  }
-}
-
 /** Values JSON can carry as is; anything else (prosody, json, any) goes through the typed-array replacer. */
 const PLAIN_PORT_TYPES = new Set(["text", "number", "boolean", "valence-arousal", "action", "faces", "speech-segments"]);
 const PLAN_CACHE_MAX = 256;
 
 function typedArrayReplacer(_key: string, value: unknown): unknown {
   return ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as unknown as ArrayLike<number>) : value;
-}
-
-// Module-level on purpose: the per-call closures stay anonymous (under tsx every named closure
-// created per call also pays for a defineProperty of its name).
-function cancelOnTimeout(canceller: RunCanceller, limitMs: number): void {
-  canceller.cancel(new RunTimeoutError(limitMs));
-}
-
-/**
- * A run's canceller that also carries its time limit. The limit's timer is armed at the end of the
- * event-loop turn the run started in (one shared setImmediate for all of them), and only if the
- * run is still going then: most runs end within their turn and never create and clear a timer.
- * The deadline still counts from the run's start, so no run gets longer than its limit.
- */
-class TimedCanceller extends RunCanceller {
-  timer: ReturnType<typeof setTimeout> | undefined;
-  settled = false;
-  constructor(
-    readonly dueAt: number,
-    readonly limitMs: number,
-  ) {
-    super();
-  }
-}
-
-let queuedLimits: TimedCanceller[] = [];
-/** Past this many in one turn (a turn that never yields), limits get their timer at once. */
-const QUEUED_LIMITS_MAX = 4096;
-
-function armQueuedLimits(): void {
-  const runs = queuedLimits;
-  queuedLimits = [];
-  const now = performance.now();
-  for (const run of runs) if (!run.settled) run.timer = setTimeout(cancelOnTimeout, Math.max(0, run.dueAt - now), run, run.limitMs);
-}
-
-function startTimeLimit(limitMs: number): TimedCanceller {
-  const canceller = new TimedCanceller(performance.now() + limitMs, limitMs);
-  if (queuedLimits.length < QUEUED_LIMITS_MAX) {
-    if (queuedLimits.push(canceller) === 1) setImmediate(armQueuedLimits);
-  } else {
-    canceller.timer = setTimeout(cancelOnTimeout, limitMs, canceller, limitMs);
-  }
-  return canceller;
-}
-
-function endTimeLimit(canceller: TimedCanceller): void {
-  canceller.settled = true;
-  if (canceller.timer !== undefined) clearTimeout(canceller.timer);
-}
-
-/** The canceller of the run a response is waiting for, kept on the response for onClientGone. */
-const RUN_CANCELLER = Symbol("attune.runCanceller");
-type TrackedResponse = FastifyReply["raw"] & { [RUN_CANCELLER]?: RunCanceller | undefined };
-
-/** One shared "close" listener for every response (no per-call closure or once() wrapper). */
-function onClientGone(this: TrackedResponse): void {
-  const canceller = this[RUN_CANCELLER];
-  if (canceller && !this.writableEnded) canceller.cancel(new Error("the client disconnected"));
 }
 
 function bearer(header: string | undefined): string | undefined {
@@ -203,13 +138,13 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
   const preparedOrder: PreparedVersion[] = [];
   const freshness = new Freshness(options.db);
   const sessions = new Map<string, MemorySessionStateStore>();
-  const activeRuns = new Set<RunCanceller>();
+  const watchedRuns = new WatchedRuns();
   const nodeTimeoutMs = Math.min(options.nodeTimeoutMs, options.runTimeoutMs);
 
   app.decorateRequest("publishedCall", null);
 
   app.addHook("preClose", async () => {
-    for (const canceller of activeRuns) canceller.cancel(new Error("runner is shutting down"));
+    watchedRuns.cancelAll(new Error("runner is shutting down"));
   });
 
   /** Immutable per (deployment, version): compiled once, shared by every call, evicted oldest first. */
@@ -261,7 +196,8 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
   }
 
   function refusal(request: FastifyRequest<{ Params: { slug: string } }>, reply: FastifyReply): FastifyReply | undefined {
-    const call: CallContext = { at: Date.now(), runId: randomUUID(), deployment: undefined, key: undefined, version: null, errorCode: null, partial: false };
+    const at = Date.now();
+    const call: CallContext = { at, runId: newRunId(at), deployment: undefined, key: undefined, version: null, errorCode: null, partial: false };
     request.publishedCall = call;
     reply.header("x-run-id", call.runId);
     // Looked up first only so that refused calls still appear in that endpoint's run log; the
@@ -367,12 +303,8 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
     const inputs = checkInputs(rawInputs as Record<string, unknown>, target.checks, fromForm);
 
     // A RunCanceller rather than an AbortController: same effect on the run, without building an
-    // AbortSignal (an EventTarget) on every call.
-    const canceller = startTimeLimit(options.runTimeoutMs);
-    const raw = reply.raw as TrackedResponse;
-    raw[RUN_CANCELLER] = canceller;
-    raw.on("close", onClientGone);
-    activeRuns.add(canceller);
+    // AbortSignal (an EventTarget) on every call. See run-guard.ts for when its watches start.
+    const canceller = new GuardedRun(options.runTimeoutMs, reply.raw, watchedRuns);
     const runOptions: ExecuteOptions = { registry: options.registry, inputs, runId: call.runId, canceller, nodeTimeoutMs };
     if (typeof session === "string") {
       // Sessions are partitioned by key as well as by deployment: two customers who happen to
@@ -386,10 +318,7 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
     try {
       result = await execute(target.plan, runOptions);
     } finally {
-      endTimeLimit(canceller);
-      activeRuns.delete(canceller);
-      raw[RUN_CANCELLER] = undefined;
-      raw.off("close", onClientGone);
+      canceller.end();
     }
 
     // A run that finished "ok" has no failed node, hence no timeout, media failure or node error
