@@ -12,6 +12,9 @@ export interface RateLimit {
 
 export type TakeResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
+/** What take() answers when limiting is off: one shared object, not one per call. */
+const UNLIMITED: TakeResult = Object.freeze({ ok: true, remaining: Number.POSITIVE_INFINITY });
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -33,7 +36,7 @@ export class TokenBuckets {
   }
 
   take(key: string): TakeResult {
-    if (!this.enabled) return { ok: true, remaining: Number.POSITIVE_INFINITY };
+    if (!this.enabled) return UNLIMITED;
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (!bucket) {
