@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from "fastify";
 import secureJson from "secure-json-parse";
 import { z } from "zod";
 import {
@@ -141,6 +141,31 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     childLoggerFactory: lazyChildLogger,
   });
 
+  /** Compares fixed-length digests so neither content nor length of the secret leaks through timing. */
+  function hasRunnerToken(header: string | undefined): boolean {
+    const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
+    const presented = match?.[1];
+    return presented !== undefined && timingSafeEqual(digest(presented), tokenDigest);
+  }
+  function refuseWithoutToken(reply: FastifyReply, header: string | undefined): FastifyReply {
+    reply.header("www-authenticate", 'Bearer realm="attune-runner"');
+    return sendError(reply, 401, "UNAUTHORIZED", header === undefined ? "missing Authorization: Bearer <token> header" : "invalid bearer token");
+  }
+  // Callback style, not async: an async hook costs a promise and a microtask on every request.
+  const requireToken: onRequestHookHandler = (request, reply, done) => {
+    if (hasRunnerToken(request.headers.authorization)) return done();
+    // Answered: done() is not called, and the reply is not returned (a returned thenable would
+    // be awaited as if this were an async hook).
+    refuseWithoutToken(reply, request.headers.authorization);
+  };
+  // Every route takes the studio's token unless it is marked public (health probes, the published
+  // API and feedback, which take API keys). Attached to each route as it is declared, before any
+  // route or plugin below, so that public routes do not even call the check.
+  app.addHook("onRoute", (route) => {
+    if (route.config?.public) return;
+    route.onRequest = route.onRequest === undefined ? requireToken : [requireToken, ...[route.onRequest].flat()];
+  });
+
   const sessions = new PreviewSessions({
     max: options.previewSessionsMax ?? DEFAULTS.previewSessionsMax,
     ttlMs: options.previewSessionTtlMs ?? DEFAULTS.previewSessionTtlMs,
@@ -235,25 +260,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // Unknown routes take the token too: without it, a caller learns nothing about which routes exist.
+    if (!hasRunnerToken(request.headers.authorization)) return refuseWithoutToken(reply, request.headers.authorization);
     return sendError(reply, 404, "NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`);
-  });
-
-  // Callback style, not async: this hook runs on every request (the published API's too, where it
-  // returns at once), and an async hook costs a promise and a microtask each time.
-  app.addHook("onRequest", (request, reply, done) => {
-    if (request.routeOptions.config?.public) return done();
-    const header = request.headers.authorization;
-    const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-    const presented = match?.[1];
-    // Compare fixed-length digests so neither content nor length of the secret leaks through timing.
-    if (presented === undefined || !timingSafeEqual(digest(presented), tokenDigest)) {
-      reply.header("www-authenticate", 'Bearer realm="attune-runner"');
-      // Answered: done() is not called, and the reply is not returned (a returned thenable would
-      // be awaited as if this were an async hook).
-      sendError(reply, 401, "UNAUTHORIZED", header === undefined ? "missing Authorization: Bearer <token> header" : "invalid bearer token");
-      return;
-    }
-    done();
   });
 
   app.get("/healthz", { config: { public: true } }, async () => ({ ok: true, nodes: registry.list().length }));

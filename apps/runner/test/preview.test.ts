@@ -287,6 +287,21 @@ describe("runner HTTP API", () => {
     expect(res.status).toBe(404);
     expect((await errorOf(res)).code).toBe("NOT_FOUND");
   });
+
+  it("answers unknown routes with 401 to callers without the token, so routes cannot be probed", async () => {
+    const callers: Record<string, string>[] = [{}, { authorization: "Bearer not-the-token-at-all" }];
+    for (const headers of callers) {
+      const res = await fetch(`${server.url}/v1/nope`, { headers });
+      expect(res.status).toBe(401);
+      expect((await errorOf(res)).code).toBe("UNAUTHORIZED");
+    }
+  });
+
+  it("takes the token on routes that plugins declare (model registry), not only on the server's own", async () => {
+    const res = await fetch(`${server.url}/v1/models`);
+    expect(res.status).toBe(401);
+    expect((await errorOf(res)).code).toBe("UNAUTHORIZED");
+  });
 });
 
 /** A node that blocks until its run is aborted, so tests can observe cancellation. */
