@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import { compactableOutputs, type RunLogEntry } from "@attune/db";
 import { startTsWorker } from "../ts-worker";
-import type { FromWriter, RunOutputsSource, ToWriter, WriterWorkerData } from "./protocol";
+import type { FromWriter, Json, RunOutputsSource, ToWriter, WriterWorkerData } from "./protocol";
 
 export interface BackgroundWriterOptions {
   /** How often queued entries are handed to the writer thread. */
@@ -49,9 +49,9 @@ const CLOSE_TIMEOUT_MS = 15_000;
  * pushed before it is in the database (feedback on a run that is not yet written calls it).
  */
 export class BackgroundWriter {
-  private runs: RunLogEntry[] = [];
+  private runs: Json<RunLogEntry>[] = [];
   private touched = new Map<string, number>();
-  private outputs: PublishedRunOutputs[] = [];
+  private outputs: Json<RunOutputsSource>[] = [];
   /** Handed over, not yet acknowledged, per batch: what is lost if the worker dies. */
   private readonly inFlight = new Map<number, { runs: number; outputs: number }>();
   private inFlightRuns = 0;
@@ -89,7 +89,7 @@ export class BackgroundWriter {
 
   push(entry: RunLogEntry): void {
     if (this.closing) return;
-    this.runs.push(entry);
+    this.runs.push(JSON.stringify(entry));
     const excess = this.runs.length + this.inFlightRuns - this.maxQueue;
     if (excess > 0) this.dropped += this.runs.splice(0, Math.min(excess, this.runs.length)).length;
     this.maybeSchedule(this.runs.length);
@@ -99,10 +99,14 @@ export class BackgroundWriter {
     this.touched.set(keyId, at);
   }
 
-  /** Bound so it can be handed to the run route as a plain callback. Only queues the reference. */
+  /**
+   * Bound so it can be handed to the run route as a plain callback. Queues only what compaction
+   * reads (no media is copied), as JSON text; compaction itself happens on the writer thread.
+   */
   readonly pushOutputs = (run: PublishedRunOutputs): void => {
     if (this.closing) return;
-    this.outputs.push(run);
+    const source: RunOutputsSource = { runId: run.runId, deploymentId: run.deploymentId, slug: run.slug, version: run.version, keyId: run.keyId, at: run.at, outputs: compactableOutputs(run.outputs) };
+    this.outputs.push(JSON.stringify(source));
     const excess = this.outputs.length + this.inFlightOutputs - this.maxOutputsQueue;
     if (excess > 0) this.dropped += this.outputs.splice(0, Math.min(excess, this.outputs.length)).length;
     this.maybeSchedule(this.outputs.length);
@@ -142,16 +146,14 @@ export class BackgroundWriter {
     if (this.runs.length === 0 && this.touched.size === 0 && this.outputs.length === 0) return;
     const runs = this.runs;
     const touched = this.touched;
-    const raw = this.outputs;
+    const outputs = this.outputs;
     this.runs = [];
     this.touched = new Map();
     this.outputs = [];
-    const count = { runs: runs.length, outputs: raw.length };
+    const count = { runs: runs.length, outputs: outputs.length };
     if (this.closing && !this.worker) return this.lose(count, new Error("the writer is closed"));
     const worker = (this.worker ??= this.start());
     const seq = ++this.seq;
-    // Only what compaction reads crosses the thread boundary: always cloneable, and no media copied.
-    const outputs = raw.map((r) => ({ runId: r.runId, deploymentId: r.deploymentId, slug: r.slug, version: r.version, keyId: r.keyId, at: r.at, outputs: compactableOutputs(r.outputs) }));
     this.inFlight.set(seq, count);
     this.inFlightRuns += count.runs;
     this.inFlightOutputs += count.outputs;

@@ -18,9 +18,16 @@ export interface WriterWorkerData {
   pruneIntervalMs: number;
 }
 
+/**
+ * A value as JSON text. Entries cross to the writer thread as text, encoded when they are queued:
+ * copying a batch of strings between threads is cheap, while structured-cloning a batch of
+ * objects that have gone cold in the cache cost the request thread several microseconds per entry.
+ */
+export type Json<T> = string & { readonly __json?: T };
+
 /** Main thread -> writer thread. Handled strictly in order, so a `flush` answer means every earlier batch was written. */
 export type ToWriter =
-  | { type: "batch"; seq: number; runs: RunLogEntry[]; touched: Map<string, number>; outputs: RunOutputsSource[] }
+  | { type: "batch"; seq: number; runs: Json<RunLogEntry>[]; touched: Map<string, number>; outputs: Json<RunOutputsSource>[] }
   | { type: "flush"; id: number }
   | { type: "close" };
 

@@ -9,9 +9,10 @@ import {
   pruneRunOutputs,
   touchApiKeys,
   type AttuneDb,
+  type RunLogEntry,
   type RunOutputsEntry,
 } from "@attune/db";
-import type { FromWriter, ToWriter, WriterWorkerData } from "./protocol";
+import type { FromWriter, RunOutputsSource, ToWriter, WriterWorkerData } from "./protocol";
 
 /**
  * The writer thread (see background-writer.ts): owns its own connection to the runner's SQLite
@@ -49,19 +50,23 @@ function write(message: Extract<ToWriter, { type: "batch" }>): void {
   const count = message.runs.length + message.outputs.length;
   if (!db) return post({ type: "written", seq: message.seq, failed: count, error: "the database is not open" });
   try {
-    const entries: RunOutputsEntry[] = message.outputs.map((r) => ({
-      runId: r.runId,
-      deploymentId: r.deploymentId,
-      slug: r.slug,
-      deploymentVersion: r.version,
-      keyId: r.keyId,
-      at: r.at,
-      snapshot: compactOutputs(r.outputs),
-    }));
+    const runs = message.runs.map((text) => JSON.parse(text) as RunLogEntry);
+    const entries: RunOutputsEntry[] = message.outputs.map((text) => {
+      const r = JSON.parse(text) as RunOutputsSource;
+      return {
+        runId: r.runId,
+        deploymentId: r.deploymentId,
+        slug: r.slug,
+        deploymentVersion: r.version,
+        keyId: r.keyId,
+        at: r.at,
+        snapshot: compactOutputs(r.outputs),
+      };
+    });
     const target = db;
     // One commit for the whole batch (the inner helpers' transactions become savepoints).
     target.sqlite.transaction(() => {
-      appendRunLog(target, message.runs);
+      appendRunLog(target, runs);
       touchApiKeys(target, message.touched);
       appendRunOutputs(target, entries);
     })();
