@@ -17,7 +17,10 @@ const benches: Bench[] = [executorBench, compileBench, visionBench, audioBench, 
 const filter = process.argv[2]?.toLowerCase();
 let misses = 0;
 // Shared machines make absolute numbers move; the load average says how much to trust them.
-console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+// NODE_ENV=production (set by `npm run bench`) is how the runner runs in its Docker image and under `npm start`.
+console.log(
+  `node ${process.version}, NODE_ENV=${process.env.NODE_ENV ?? "(unset)"}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+);
 for (const bench of benches) {
   if (filter && !bench.name.toLowerCase().includes(filter)) continue;
   console.log(`\n== ${bench.name}`);

@@ -27,6 +27,9 @@ const env = {
   RUNNER_HOST: process.env.RUNNER_HOST ?? "127.0.0.1",
   RUNNER_PORT: runnerPort,
   RUNNER_URL: process.env.RUNNER_URL ?? `http://127.0.0.1:${runnerPort}`,
+  // What the Docker images run too: among other things the runtime then skips freezing every
+  // node output, a development check that node authors get in tests (packages/runtime/src/execute.ts).
+  NODE_ENV: process.env.NODE_ENV ?? "production",
   // Per-request log lines would bury the URL below; LOG_LEVEL=info brings them back.
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 };
