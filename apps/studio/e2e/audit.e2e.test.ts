@@ -1,24 +1,12 @@
-import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CHROMIUM, startStack, type Stack } from "./harness";
+import { describe, expect, test } from "vitest";
+import { useStudio } from "./harness";
 
 // A bias audit the way a person runs one: open the pipeline's Audits page, upload a small CSV,
 // keep the guessed column mapping, start, watch the progress reach the end, open the report and
 // see the per-group charts; the pipeline list then shows the disparity. The runner (started by
 // the harness with the same SQLite file) picks the queued audit up and runs the real VADER node.
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await chromium.launch(CHROMIUM);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const studio = useStudio({ viewport: { width: 1400, height: 1000 } });
 
 const WAIT = { timeout: 30_000 };
 
@@ -43,7 +31,7 @@ const CSV = [
 ].join("\n");
 
 async function trpcMutation<T>(path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${stack.studioUrl}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) });
+  const res = await fetch(`${studio.stack.studioUrl}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) });
   const body = (await res.json()) as { result?: { data: T }; error?: unknown };
   if (!res.ok || !body.result) throw new Error(`${path} failed (${res.status}): ${JSON.stringify(body.error)}`);
   return body.result.data;
@@ -52,10 +40,9 @@ async function trpcMutation<T>(path: string, input: unknown): Promise<T> {
 describe("bias audit in the studio", () => {
   test("upload a CSV, run an audit, see the per-group chart and the disparity on the list", async () => {
     const pipeline = await trpcMutation<{ id: string }>("pipelines.create", { name: "VADER audit", document: SENTIMENT });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(30_000);
+    const page = await studio.newPage();
     try {
-      await page.goto(`${stack.studioUrl}/pipelines/${pipeline.id}/audits`);
+      await page.goto(`${studio.stack.studioUrl}/pipelines/${pipeline.id}/audits`);
       await page.getByTestId("new-audit").waitFor(WAIT);
 
       // A broken file is refused in the page with its line number, before anything is sent.
@@ -95,13 +82,13 @@ describe("bias audit in the studio", () => {
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-html").click()]);
       expect(download.suggestedFilename()).toMatch(/^audit-VADER-audit-v1\.html$/);
 
-      await page.goto(stack.studioUrl);
+      await page.goto(studio.stack.studioUrl);
       const badge = page.getByTestId(`pipeline-row-${pipeline.id}`).getByTestId("latest-disparity");
       await badge.waitFor(WAIT);
       expect(await badge.textContent()).toMatch(/^accuracy gap \d\.\d\d \[-?\d\.\d\d, \d\.\d\d\] by dialect$/);
       expect(await badge.getAttribute("title")).toContain("standard vs regional");
     } catch (error) {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${stack.logs()}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${studio.stack.logs()}`);
     } finally {
       await page.close();
     }

@@ -1,30 +1,13 @@
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CHROMIUM, startStack, type Stack } from "./harness";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { useStudio } from "./harness";
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await chromium.launch(CHROMIUM);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const studio = useStudio({ viewport: { width: 1440, height: 900 } });
 
 const WAIT = { timeout: 30_000 };
 
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(30_000);
-  return page;
-}
-
 async function createPipeline(page: Page, name: string): Promise<string> {
-  await page.goto(stack.studioUrl);
+  await page.goto(studio.stack.studioUrl);
   await page.getByTestId("new-pipeline-name").fill(name);
   await page.getByTestId("create-pipeline").click();
   await page.waitForURL(/\/pipelines\/[^/]+$/, WAIT);
@@ -64,7 +47,7 @@ async function dragHandle(page: Page, fromTestId: string, toTestId: string): Pro
 
 describe("pipeline editor", () => {
   test("build a sentiment escalation pipeline by dragging, preview it live, save and reload", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       const path = await createPipeline(page, "Angry caller escalation");
 
@@ -119,7 +102,7 @@ describe("pipeline editor", () => {
       await page.keyboard.press("Control+s");
       await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.getAttribute("data-status") === "saved", undefined, WAIT);
 
-      await page.goto(`${stack.studioUrl}${path}`);
+      await page.goto(`${studio.stack.studioUrl}${path}`);
       for (const id of [input, sentiment, threshold, output]) await page.getByTestId(`node-${id}`).waitFor(WAIT);
       expect(await page.locator(".react-flow__edge").count()).toBe(3);
       expect(await page.getByTestId(`node-${sentiment}`).getAttribute("data-node-type")).toBe("nlp.sentiment");
@@ -130,14 +113,14 @@ describe("pipeline editor", () => {
       expect(Number(versionLabel?.replace("v", ""))).toBeGreaterThanOrEqual(2);
     } catch (error) {
       await page.screenshot({ path: "/tmp/attune-e2e-failure-1.png" }).catch(() => undefined);
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${stack.logs().slice(-4000)}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${studio.stack.logs().slice(-4000)}`);
     } finally {
       await page.close();
     }
   });
 
   test("a refused connection says why", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       await createPipeline(page, "Refusal");
       const input = await dragFromPalette(page, "core.text-input", { x: 130, y: 150 });

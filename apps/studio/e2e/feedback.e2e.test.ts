@@ -1,23 +1,11 @@
-import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CHROMIUM, startStack, type Stack } from "./harness";
+import { describe, expect, test } from "vitest";
+import { useStudio } from "./harness";
 
 // Publish a sentiment pipeline, call it, rate the runs through POST /v1/runs/:runId/feedback (on the
 // runner: the studio's /v1 proxy serves /v1/pipelines only), publish v2, rate again, and read the
 // Feedback page: per-version charts, behaviours, correlations with the outputs and the comparison.
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await chromium.launch(CHROMIUM);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const studio = useStudio();
 
 const WAIT = { timeout: 30_000 };
 
@@ -42,21 +30,21 @@ const doc = (sample: string) => ({
 });
 
 async function trpcMutation<T>(path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${stack.studioUrl}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) });
+  const res = await fetch(`${studio.stack.studioUrl}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) });
   const body = (await res.json()) as { result?: { data: T }; error?: unknown };
   if (!res.ok || !body.result) throw new Error(`${path} failed (${res.status}): ${JSON.stringify(body.error)}`);
   return body.result.data;
 }
 
 async function runAndRate(slug: string, key: string, text: string, rating: number, behaviours: string[]): Promise<void> {
-  const res = await fetch(`${stack.studioUrl}/v1/pipelines/${slug}/run`, {
+  const res = await fetch(`${studio.stack.studioUrl}/v1/pipelines/${slug}/run`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     body: JSON.stringify({ inputs: { text } }),
   });
-  expect(res.status, stack.logs()).toBe(200);
+  expect(res.status, studio.stack.logs()).toBe(200);
   const { runId } = (await res.json()) as { runId: string };
-  const fb = await fetch(`${stack.runnerUrl}/v1/runs/${runId}/feedback`, {
+  const fb = await fetch(`${studio.stack.runnerUrl}/v1/runs/${runId}/feedback`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     body: JSON.stringify({ rating, behaviours, comment: `rated ${rating}` }),
@@ -83,9 +71,8 @@ describe("feedback page", () => {
       await runAndRate(published.slug, key, "I love this, thank you so much!", 5, ["validated", "offered_help"]);
       await runAndRate(published.slug, key, "Thanks, that was kind.", 5, ["adapted_to_person"]);
 
-      const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-      page.setDefaultTimeout(30_000);
-      await page.goto(`${stack.studioUrl}/pipelines/${created.id}/feedback`);
+      const page = await studio.newPage();
+      await page.goto(`${studio.stack.studioUrl}/pipelines/${created.id}/feedback`);
       await page.getByTestId("feedback-title").filter({ hasText: "Support empathy" }).waitFor(WAIT);
       expect(await page.getByTestId("feedback-n").textContent()).toBe("6");
       expect(await page.getByTestId("feedback-mean").textContent()).toBe("3.33");

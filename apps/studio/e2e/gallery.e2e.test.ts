@@ -1,38 +1,26 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CHROMIUM, startStack, type Stack } from "./harness";
+import { useStudio } from "./harness";
 
-let stack: Stack;
-let browser: Browser;
+const studio = useStudio({ viewport: { width: 1440, height: 900 } });
 let downloads: string;
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await chromium.launch(CHROMIUM);
+beforeAll(() => {
   downloads = mkdtempSync(path.join(tmpdir(), "attune-e2e-downloads-"));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+afterAll(() => {
   if (downloads) rmSync(downloads, { recursive: true, force: true });
 });
 
 const WAIT = { timeout: 30_000 };
 
-async function newPage(b: Browser = browser): Promise<Page> {
-  const context = await b.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  return page;
-}
-
 /** A pipeline's stored document, read over the studio's own tRPC endpoint. */
 async function storedDocument(id: string): Promise<unknown> {
-  const res = await fetch(`${stack.studioUrl}/api/trpc/pipelines.get?input=${encodeURIComponent(JSON.stringify({ id }))}`);
+  const res = await fetch(`${studio.stack.studioUrl}/api/trpc/pipelines.get?input=${encodeURIComponent(JSON.stringify({ id }))}`);
   const body = (await res.json()) as { result: { data: { document: unknown } } };
   return body.result.data.document;
 }
@@ -53,10 +41,10 @@ async function waitForTopLabel(page: Page, nodeId: string, label: string): Promi
 
 describe("gallery, export/import and share links", () => {
   test("use the text starter from the gallery, preview it live, export, import, share, fork and revoke", async () => {
-    const page = await newPage();
+    const page = await studio.newPage({ acceptDownloads: true });
     try {
       // ---- gallery: cards with diagrams, filter by modality, search ----
-      await page.goto(`${stack.studioUrl}/gallery`);
+      await page.goto(`${studio.stack.studioUrl}/gallery`);
       const starter = page.getByTestId("template-card-text-sentiment-starter");
       await starter.waitFor(WAIT);
       expect(await page.getByTestId("diagram-text-sentiment-starter").getAttribute("data-node-count")).toBe("7");
@@ -104,7 +92,7 @@ describe("gallery, export/import and share links", () => {
       const exported = JSON.parse(readFileSync(exportedPath, "utf8")) as { format: string; formatVersion: number; document: unknown };
       expect(exported).toMatchObject({ format: "attune.pipeline", formatVersion: 3 });
 
-      await page.goto(`${stack.studioUrl}/import`);
+      await page.goto(`${studio.stack.studioUrl}/import`);
       await page.getByTestId("import-file").setInputFiles(exportedPath);
       await page.waitForFunction(() => document.querySelector('[data-testid="import-result"]')?.getAttribute("data-state") === "ok", undefined, WAIT);
       expect(await page.getByTestId("import-node-count").textContent()).toBe("7");
@@ -118,7 +106,7 @@ describe("gallery, export/import and share links", () => {
       expect(await storedDocument(importedId)).toEqual(await storedDocument(sourceId));
 
       // ---- a hostile file: every problem listed with its path, nothing importable ----
-      await page.goto(`${stack.studioUrl}/import`);
+      await page.goto(`${studio.stack.studioUrl}/import`);
       const hostile = JSON.parse(readFileSync(exportedPath, "utf8")) as Record<string, any>;
       hostile.document.nodes[1].type = "nlp.not-a-node";
       const hostileText = JSON.stringify(hostile).replace('"pipeline":{', '"pipeline":{"__proto__":{"polluted":true},');
@@ -148,14 +136,14 @@ describe("gallery, export/import and share links", () => {
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
       // ---- share a read-only link, open it in a fresh browser context and fork it ----
-      await page.goto(`${stack.studioUrl}/pipelines/${sourceId}`);
+      await page.goto(`${studio.stack.studioUrl}/pipelines/${sourceId}`);
       await page.getByTestId("canvas").waitFor(WAIT);
       await page.getByTestId("share-pipeline").click();
       await page.getByTestId("create-share").click();
       const shareUrl = await page.getByTestId("share-url").first().inputValue();
       expect(shareUrl).toMatch(/\/share\/[A-Za-z0-9_-]{43}$/);
 
-      const guest = await newPage();
+      const guest = await studio.newPage({ acceptDownloads: true });
       try {
         await guest.goto(shareUrl);
         await guest.getByTestId("share-canvas").waitFor(WAIT);
@@ -200,7 +188,7 @@ describe("gallery, export/import and share links", () => {
       }
     } catch (error) {
       await page.screenshot({ path: "/tmp/attune-e2e-gallery-failure.png" }).catch(() => undefined);
-      throw new Error(`${String(error)}\n${stack.logs().slice(-4000)}`);
+      throw new Error(`${String(error)}\n${studio.stack.logs().slice(-4000)}`);
     } finally {
       await page.context().close();
     }

@@ -7,6 +7,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContextOptions, type LaunchOptions, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 const studioDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(studioDir, "../..");
@@ -90,11 +92,16 @@ async function terminate(managed: Managed): Promise<void> {
   if (!killed) signalGroup("SIGKILL");
 }
 
+export interface StackOptions {
+  /** Extra environment for the studio process only, e.g. ATTUNE_ADMIN_SECRET. */
+  studioEnv?: Record<string, string>;
+}
+
 /**
  * Starts the real runner (`node --import tsx apps/runner/src/main.ts`) and the real, built studio
  * (`next start`) wired together with a fresh token and database, and waits until both answer.
  */
-export async function startStack(options: { studioEnv?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!existsSync(path.join(studioDir, ".next", "BUILD_ID"))) {
     throw new Error("apps/studio has no production build: run `npx turbo run build --filter=@attune/studio` first");
   }
@@ -149,3 +156,74 @@ export const CHROMIUM = {
     "--no-first-run",
   ],
 };
+
+export interface StudioOptions {
+  /** The window size of every page newPage() opens; 1440×1000 if unset. */
+  viewport?: { width: number; height: number };
+  /** How long a page's actions and waits may take before they fail; 30 s if unset. */
+  pageTimeoutMs?: number;
+  /** How Chromium is launched: CHROMIUM unless a file needs more flags (a fake camera, say). */
+  launch?: LaunchOptions;
+  stack?: StackOptions;
+  /** Setup the stack reads when it starts (its processes copy process.env then). */
+  beforeStart?: () => Promise<void> | void;
+  /** Cleanup that must wait until the stack's processes are gone. */
+  afterStop?: () => Promise<void> | void;
+  /** How long setup, stack start and browser launch may take together; vitest's hookTimeout if unset. */
+  startTimeoutMs?: number;
+}
+
+export interface StudioSession {
+  /** The running stack: only inside tests and hooks, once the session's beforeAll has run. */
+  readonly stack: Stack;
+  /** The headless Chromium: only inside tests and hooks, once the session's beforeAll has run. */
+  readonly browser: Browser;
+  /** A page in a fresh browser context (no cookies shared), with the session's viewport and timeout. */
+  newPage(contextOptions?: BrowserContextOptions): Promise<Page>;
+}
+
+/**
+ * A studio stack (runner + studio) and a headless Chromium for one test file or describe block,
+ * started in its beforeAll and stopped in its afterAll. Call it at the top level of the file (or
+ * of the describe) so vitest registers both hooks there.
+ */
+export function useStudio(options: StudioOptions = {}): StudioSession {
+  const { viewport = { width: 1440, height: 1000 }, pageTimeoutMs = 30_000, launch = CHROMIUM } = options;
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    await options.beforeStart?.();
+    stack = await startStack(options.stack);
+    browser = await chromium.launch(launch);
+  }, options.startTimeoutMs);
+
+  afterAll(async () => {
+    try {
+      await browser?.close();
+      await stack?.stop();
+    } finally {
+      await options.afterStop?.();
+    }
+  });
+
+  // Module-level code runs while vitest collects the tests, before any beforeAll: fail loudly there.
+  function started<T>(value: T | undefined, what: string): T {
+    if (value === undefined) throw new Error(`useStudio(): the ${what} exists only inside tests and hooks, after useStudio's beforeAll has started it`);
+    return value;
+  }
+
+  return {
+    get stack() {
+      return started(stack, "stack");
+    },
+    get browser() {
+      return started(browser, "browser");
+    },
+    async newPage(contextOptions = {}) {
+      const page = await started(browser, "browser").newPage({ viewport, ...contextOptions });
+      page.setDefaultTimeout(pageTimeoutMs);
+      return page;
+    },
+  };
+}

@@ -7,32 +7,30 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CHROMIUM, startStack, type Stack } from "./harness";
+import { CHROMIUM, useStudio } from "./harness";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 /** A photo with three faces that ships inside the face-api package. */
 const PHOTO = path.join(repoRoot, "node_modules/@vladmandic/face-api/demo/sample1.jpg");
 const WAIT = { timeout: 60_000 };
 
-let stack: Stack;
-let browser: Browser;
+const studio = useStudio({
+  pageTimeoutMs: 60_000,
+  launch: {
+    ...CHROMIUM,
+    // A synthetic camera and microphone, granted without a prompt, for the live paths.
+    args: [...CHROMIUM.args, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"],
+  },
+});
 let tmp: string;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "attune-media-e2e-"));
-  stack = await startStack();
-  browser = await chromium.launch({
-    ...CHROMIUM,
-    // A synthetic camera and microphone, granted without a prompt, for the live paths.
-    args: [...CHROMIUM.args, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"],
-  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
@@ -48,17 +46,11 @@ const META = { purpose: "Browser test of the studio's media panels", setting: "r
 
 /** Creates a pipeline with this document through the studio's own API and opens it in the editor. */
 async function openPipeline(page: Page, name: string, document: unknown): Promise<void> {
-  const res = await page.request.post(`${stack.studioUrl}/api/trpc/pipelines.create`, { data: { name, document } });
+  const res = await page.request.post(`${studio.stack.studioUrl}/api/trpc/pipelines.create`, { data: { name, document } });
   expect(res.status(), await res.text()).toBe(200);
   const body = (await res.json()) as { result: { data: { id: string } } };
-  await page.goto(`${stack.studioUrl}/pipelines/${body.result.data.id}`);
+  await page.goto(`${studio.stack.studioUrl}/pipelines/${body.result.data.id}`);
   await page.getByTestId("canvas").waitFor(WAIT);
-}
-
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.setDefaultTimeout(60_000);
-  return page;
 }
 
 const faceDocument = {
@@ -75,7 +67,7 @@ const faceDocument = {
 
 describe("media panels", () => {
   test("an uploaded photo shows face boxes and emotion bars on the canvas", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       await openPipeline(page, "Faces from a photo", faceDocument);
       await page.getByTestId("image-panel-image").waitFor(WAIT);
@@ -128,7 +120,7 @@ describe("media panels", () => {
   });
 
   test("an image can be pasted (Ctrl+V) or dropped onto the image panel", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       await openPipeline(page, "Faces pasted and dropped", faceDocument);
       const zone = page.getByTestId("image-drop-image");
@@ -162,7 +154,7 @@ describe("media panels", () => {
   test("an uploaded speech clip shows waveform, VAD regions, contours and the arousal value", async () => {
     const wav = path.join(tmp, "speech.wav");
     synthesiseSpeech(wav);
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       await openPipeline(page, "Voice arousal", {
         schemaVersion: 1,
@@ -225,7 +217,7 @@ describe("media panels", () => {
   });
 
   test("live webcam mode streams frames through the pipeline and shows frames per second", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       await openPipeline(page, "Live faces", faceDocument);
       await page.getByTestId("webcam-open-image").click();
@@ -254,7 +246,7 @@ describe("media panels", () => {
   });
 
   test("live microphone mode streams chunks while recording, then analyses the whole take", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       await openPipeline(page, "Live voice", {
         schemaVersion: 1,

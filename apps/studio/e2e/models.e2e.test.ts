@@ -2,39 +2,34 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { buildExampleClassifier, DEFAULT_MODELS_DIR } from "@attune/models";
-import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CHROMIUM, startStack, type Stack } from "./harness";
+import { describe, expect, test } from "vitest";
+import { useStudio } from "./harness";
 
-let stack: Stack;
-let browser: Browser;
 let modelsDir: string;
 
-beforeAll(async () => {
-  // Uploads go under the runner's models folder: use a copy so the repo's data/models stays clean
-  // (the prepared built-ins are copied, so setup finds them cached and does no conversion).
-  modelsDir = await mkdtemp(path.join(os.tmpdir(), "attune-e2e-models-"));
-  await cp(DEFAULT_MODELS_DIR, modelsDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}user`) });
-  process.env.ATTUNE_MODELS_DIR = modelsDir;
-  stack = await startStack();
-  browser = await chromium.launch(CHROMIUM);
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  delete process.env.ATTUNE_MODELS_DIR;
-  await rm(modelsDir, { recursive: true, force: true });
+const studio = useStudio({
+  viewport: { width: 1280, height: 900 },
+  startTimeoutMs: 240_000,
+  beforeStart: async () => {
+    // Uploads go under the runner's models folder: use a copy so the repo's data/models stays clean
+    // (the prepared built-ins are copied, so setup finds them cached and does no conversion).
+    modelsDir = await mkdtemp(path.join(os.tmpdir(), "attune-e2e-models-"));
+    await cp(DEFAULT_MODELS_DIR, modelsDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}user`) });
+    process.env.ATTUNE_MODELS_DIR = modelsDir;
+  },
+  afterStop: async () => {
+    delete process.env.ATTUNE_MODELS_DIR;
+    await rm(modelsDir, { recursive: true, force: true });
+  },
 });
 
 const WAIT = { timeout: 30_000 };
 
 describe("models page", () => {
   test("lists built-in cards, refuses a non-ONNX upload, uploads a model and shows its inputs/outputs, deletes it", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(30_000);
+    const page = await studio.newPage();
     try {
-      await page.goto(stack.studioUrl);
+      await page.goto(studio.stack.studioUrl);
       await page.getByTestId("nav-models").click();
       await page.waitForURL(/\/models$/, WAIT);
 

@@ -1,31 +1,14 @@
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CHROMIUM, startStack, type Stack } from "./harness";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { useStudio } from "./harness";
 
 // Publish a sentiment pipeline from the editor, create a key on /keys, call the endpoint on the
 // studio's own origin (from this test and from the try-it form), read the run log, re-publish and
 // roll back: the whole path a user takes from canvas to API.
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await chromium.launch(CHROMIUM);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const studio = useStudio();
 
 const WAIT = { timeout: 30_000 };
-
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.setDefaultTimeout(30_000);
-  return page;
-}
 
 function node(id: string, type: string, params: Record<string, unknown>, x: number, y: number) {
   return { id, type, version: 1, params, position: { x, y } };
@@ -56,7 +39,7 @@ const v2 = {
 
 /** The studio's tRPC endpoint as plain HTTP (no transformer): setup through the API is fine. */
 async function trpcMutation<T>(path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${stack.studioUrl}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) });
+  const res = await fetch(`${studio.stack.studioUrl}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) });
   const body = (await res.json()) as { result?: { data: T }; error?: unknown };
   if (!res.ok || !body.result) throw new Error(`${path} failed (${res.status}): ${JSON.stringify(body.error)}`);
   return body.result.data;
@@ -72,7 +55,7 @@ interface RunResponse {
 }
 
 async function call(path: string, key: string | null, inputs: Record<string, unknown>): Promise<{ status: number; body: RunResponse; headers: Headers }> {
-  const res = await fetch(`${stack.studioUrl}${path}`, {
+  const res = await fetch(`${studio.stack.studioUrl}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify({ inputs }),
@@ -82,12 +65,12 @@ async function call(path: string, key: string | null, inputs: Record<string, unk
 
 describe("publish a pipeline as an endpoint", () => {
   test("publish, key, call on the studio origin, try it, run log, re-publish and roll back", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       const created = await trpcMutation<{ id: string; headVersion: number }>("pipelines.create", { name: "Support sentiment", document: v1 });
 
       // ----- publish from the editor's toolbar -----
-      await page.goto(`${stack.studioUrl}/pipelines/${created.id}`);
+      await page.goto(`${studio.stack.studioUrl}/pipelines/${created.id}`);
       await page.getByTestId("canvas").waitFor(WAIT);
       await page.getByTestId("open-publish").click();
       await page.getByTestId("publish-drawer").waitFor(WAIT);
@@ -96,9 +79,9 @@ describe("publish a pipeline as an endpoint", () => {
       await page.getByTestId("publish").click();
       await page.waitForFunction(() => document.querySelector('[data-testid="live-version"]')?.textContent === "live v1", undefined, WAIT);
       const slug = "support-sentiment";
-      const runUrl = `${stack.studioUrl}/v1/pipelines/${slug}/run`;
+      const runUrl = `${studio.stack.studioUrl}/v1/pipelines/${slug}/run`;
       expect(await page.getByTestId("endpoint-url").textContent()).toBe(runUrl);
-      expect(await page.getByTestId("openapi-url").textContent()).toBe(`${stack.studioUrl}/v1/pipelines/${slug}/openapi.json`);
+      expect(await page.getByTestId("openapi-url").textContent()).toBe(`${studio.stack.studioUrl}/v1/pipelines/${slug}/openapi.json`);
       // The snippets carry the real URL, the key placeholder and the pipeline's input and example.
       const curl = await page.getByTestId("snippet-curl").textContent();
       expect(curl).toContain(runUrl);
@@ -109,7 +92,7 @@ describe("publish a pipeline as an endpoint", () => {
       await page.screenshot({ path: "/tmp/attune-e2e-publish.png" });
 
       // ----- create a key on /keys, shown once -----
-      await page.goto(`${stack.studioUrl}/keys`);
+      await page.goto(`${studio.stack.studioUrl}/keys`);
       await page.getByTestId(`scope-${slug}`).check();
       await page.getByTestId("new-key-name").fill("E2E caller");
       await page.getByTestId("create-key").click();
@@ -144,16 +127,16 @@ describe("publish a pipeline as an endpoint", () => {
       const traced = await fetch(`${runUrl}?trace=1`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ inputs: { text: "ok" } }) });
       expect(((await traced.json()) as RunResponse).trace).toBeDefined();
       // The runner-token routes are not reachable through the public proxy.
-      expect((await fetch(`${stack.studioUrl}/v1/nodes`)).status).toBe(404);
+      expect((await fetch(`${studio.stack.studioUrl}/v1/nodes`)).status).toBe(404);
       // OpenAPI is served on the studio's origin (with the same key) and names that origin as the server.
-      const openapiUrl = `${stack.studioUrl}/v1/pipelines/${slug}/openapi.json`;
+      const openapiUrl = `${studio.stack.studioUrl}/v1/pipelines/${slug}/openapi.json`;
       expect((await fetch(openapiUrl)).status).toBe(401);
       const openapi = (await (await fetch(openapiUrl, { headers: { authorization: `Bearer ${key}` } })).json()) as { openapi: string; servers: { url: string }[] };
       expect(openapi.openapi).toMatch(/^3\.1/);
-      expect(openapi.servers[0]?.url).toBe(stack.studioUrl);
+      expect(openapi.servers[0]?.url).toBe(studio.stack.studioUrl);
 
       // ----- the try-it form on the publish page -----
-      await page.goto(`${stack.studioUrl}/pipelines/${created.id}/publish`);
+      await page.goto(`${studio.stack.studioUrl}/pipelines/${created.id}/publish`);
       await page.getByTestId("try-it").waitFor(WAIT);
       await page.getByTestId("try-key").fill(key);
       await page.getByTestId("try-input-text").fill("This is terrible, I want a refund now!");
@@ -206,7 +189,7 @@ describe("publish a pipeline as an endpoint", () => {
       await page.screenshot({ path: "/tmp/attune-e2e-rollback.png", fullPage: true });
 
       // ----- revoke on /keys: the key stops working -----
-      await page.goto(`${stack.studioUrl}/keys`);
+      await page.goto(`${studio.stack.studioUrl}/keys`);
       const keyRow = page.locator('[data-key-name="E2E caller"]');
       await keyRow.waitFor(WAIT);
       expect(await keyRow.getByTestId("key-last-used").textContent()).not.toBe("never");
@@ -217,7 +200,7 @@ describe("publish a pipeline as an endpoint", () => {
       expect((await call(`/v1/pipelines/${slug}/run`, key, { text: "hello" })).status).toBe(401);
     } catch (error) {
       await page.screenshot({ path: "/tmp/attune-e2e-publish-failure.png", fullPage: true }).catch(() => {});
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${stack.logs().slice(-4000)}`, { cause: error });
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${studio.stack.logs().slice(-4000)}`, { cause: error });
     } finally {
       await page.close();
     }
@@ -255,17 +238,10 @@ async function waitForRunLog(page: Page, done: (rows: LogRow[]) => boolean): Pro
 
 describe("admin secret", () => {
   const SECRET = "e2e-admin-secret-0123456789";
-  let guarded: Stack;
-
-  beforeAll(async () => {
-    guarded = await startStack({ studioEnv: { ATTUNE_ADMIN_SECRET: SECRET } });
-  });
-  afterAll(async () => {
-    await guarded?.stop();
-  });
+  const guarded = useStudio({ stack: { studioEnv: { ATTUNE_ADMIN_SECRET: SECRET } } });
 
   test("every studio page and internal API needs the login; /v1 does not", async () => {
-    const base = guarded.studioUrl;
+    const base = guarded.stack.studioUrl;
     const page1 = await fetch(`${base}/keys`, { redirect: "manual", headers: { accept: "text/html" } });
     expect(page1.status).toBe(303);
     expect(page1.headers.get("location")).toMatch(/\/login\?next=%2Fkeys$/);
@@ -279,7 +255,7 @@ describe("admin secret", () => {
     expect(publicCall.status).toBe(401);
     expect(((await publicCall.json()) as { error: { code: string } }).error.code).not.toBe("ADMIN_LOGIN_REQUIRED");
 
-    const page = await newPage();
+    const page = await guarded.newPage();
     try {
       await page.goto(`${base}/keys`);
       await page.waitForURL(/\/login\?next=/, WAIT);

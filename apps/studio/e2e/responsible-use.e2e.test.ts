@@ -3,24 +3,13 @@
 // and saved with the pipeline; a rule routing negative affect to retention needs a recorded
 // acknowledgement; the code node's Monaco editor types `input` from what is wired in, and what is
 // typed there runs in the live preview. The mood node's gauge renders on the canvas.
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CHROMIUM, startStack, type Stack } from "./harness";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { useStudio } from "./harness";
 
 const WAIT = { timeout: 60_000 };
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await chromium.launch(CHROMIUM);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const studio = useStudio({ pageTimeoutMs: 60_000 });
 
 const at = (x: number, y: number) => ({ x, y });
 const node = (id: string, type: string, params: Record<string, unknown>, position: { x: number; y: number }) => ({ id, type, version: 1, params, position });
@@ -30,19 +19,13 @@ const edge = (from: string, fromPort: string, to: string, toPort: string) => ({
   to: { node: to, port: toPort },
 });
 
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.setDefaultTimeout(60_000);
-  return page;
-}
-
 /** Creates a pipeline through the studio's own API and opens it in the editor; returns its path. */
 async function openPipeline(page: Page, name: string, document: unknown): Promise<string> {
-  const res = await page.request.post(`${stack.studioUrl}/api/trpc/pipelines.create`, { data: { name, document } });
+  const res = await page.request.post(`${studio.stack.studioUrl}/api/trpc/pipelines.create`, { data: { name, document } });
   expect(res.status(), await res.text()).toBe(200);
   const body = (await res.json()) as { result: { data: { id: string } } };
   const path = `/pipelines/${body.result.data.id}`;
-  await page.goto(`${stack.studioUrl}${path}`);
+  await page.goto(`${studio.stack.studioUrl}${path}`);
   await page.getByTestId("canvas").waitFor(WAIT);
   return path;
 }
@@ -59,12 +42,12 @@ async function issueCodes(page: Page): Promise<string[]> {
 
 async function fail(page: Page, shot: string, error: unknown): Promise<never> {
   await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-  throw new Error(`${error instanceof Error ? error.message : String(error)}\n${stack.logs().slice(-4000)}`);
+  throw new Error(`${error instanceof Error ? error.message : String(error)}\n${studio.stack.logs().slice(-4000)}`);
 }
 
 describe("responsible use in the editor", () => {
   test("face emotion recognition at work is prohibited (Art. 5(1)(f)) until a safety exemption; undoable and saved", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       const path = await openPipeline(page, "Workplace faces", {
         schemaVersion: 1,
@@ -118,7 +101,7 @@ describe("responsible use in the editor", () => {
       // Saved with the pipeline.
       await page.getByTestId("save").click();
       await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.getAttribute("data-status") === "saved", undefined, WAIT);
-      await page.goto(`${stack.studioUrl}${path}`);
+      await page.goto(`${studio.stack.studioUrl}${path}`);
       await page.getByTestId("canvas").waitFor(WAIT);
       expect(await page.getByTestId("meta-setting").inputValue()).toBe("workplace");
       expect(await page.getByTestId("meta-exemption").inputValue()).toBe("safety");
@@ -132,7 +115,7 @@ describe("responsible use in the editor", () => {
   });
 
   test("the rules editor edits the decision table; a retention action needs a recorded acknowledgement", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       await openPipeline(page, "Retention rules", {
         schemaVersion: 1,
@@ -205,7 +188,7 @@ describe("responsible use in the editor", () => {
 
 describe("code node editing", () => {
   test("Monaco types `input` from the wired sentiment scores, and typed code runs in the live preview; the mood gauge renders", async () => {
-    const page = await newPage();
+    const page = await studio.newPage();
     try {
       await openPipeline(page, "Code on scores", {
         schemaVersion: 1,
