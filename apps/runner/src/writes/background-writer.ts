@@ -105,7 +105,8 @@ export class BackgroundWriter {
    */
   readonly pushOutputs = (run: PublishedRunOutputs): void => {
     if (this.closing) return;
-    const source: RunOutputsSource = { runId: run.runId, deploymentId: run.deploymentId, slug: run.slug, version: run.version, keyId: run.keyId, at: run.at, outputs: compactableOutputs(run.outputs) };
+    const { outputs, ...call } = run;
+    const source: RunOutputsSource = { ...call, outputs: compactableOutputs(outputs) };
     this.outputs.push(JSON.stringify(source));
     const excess = this.outputs.length + this.inFlightOutputs - this.maxOutputsQueue;
     if (excess > 0) this.dropped += this.outputs.splice(0, Math.min(excess, this.outputs.length)).length;
