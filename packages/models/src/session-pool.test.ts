@@ -6,7 +6,7 @@ import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_MODELS, FACE_EXPRESSION_MODEL_ID } from "./builtin-models";
 import { labelScores } from "./manifest";
-import { createModelService, SessionPool, UnknownModelError } from "./session-pool";
+import { createModelService, SessionPool, UnknownModelError, withRunnerDefaults } from "./session-pool";
 import { prepareModels } from "./setup";
 
 const ID = FACE_EXPRESSION_MODEL_ID;
@@ -24,6 +24,17 @@ const greyFaces = (batch: number, value: number): TensorData => ({
   type: "float32",
   data: new Float32Array(batch * 64 * 64).fill(value),
   dims: [batch, 64, 64, 1],
+});
+
+describe("withRunnerDefaults", () => {
+  it("stops ORT's thread spinning between runs unless the caller says otherwise, keeping the caller's options", () => {
+    expect(withRunnerDefaults()).toEqual({ extra: { session: { force_spinning_stop: "1" } } });
+    expect(withRunnerDefaults({ intraOpNumThreads: 1, extra: { session: { set_denormal_as_zero: "1" }, optimization: { x: "1" } } })).toEqual({
+      intraOpNumThreads: 1,
+      extra: { session: { force_spinning_stop: "1", set_denormal_as_zero: "1" }, optimization: { x: "1" } },
+    });
+    expect(withRunnerDefaults({ extra: { session: { force_spinning_stop: "0" } } }).extra).toEqual({ session: { force_spinning_stop: "0" } });
+  });
 });
 
 describe("SessionPool", () => {
