@@ -248,7 +248,6 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       sessionsMax: p.sessionsMax ?? DEFAULTS.apiSessionsMax,
       ...(p.publicUrl ? { publicUrl: p.publicUrl } : {}),
       writer,
-      onRunOutputs: writer.pushOutputs,
     });
   }
 

@@ -44,14 +44,13 @@ describe("background writer", () => {
   it("loses nothing on close, even with non-cloneable outputs, and compacts in the worker", async () => {
     const errors: unknown[] = [];
     const writer = new BackgroundWriter(db.filePath, { flushIntervalMs: 60_000, batchSize: 300, onError: (e) => errors.push(e) });
-    for (let i = 0; i < 1000; i++) {
-      writer.push(entry(i));
-      writer.pushOutputs({ runId: `run-${i}`, deploymentId: "dep", slug: "s", version: 1, keyId: "k", at: Date.now(), outputs: outputs(i) });
-    }
+    for (let i = 0; i < 1000; i++) writer.push({ ...entry(i), keyId: "k", keyName: "key", outputs: outputs(i) });
+    // Refused calls have no outputs: a run log line only.
+    for (let i = 1000; i < 1100; i++) writer.push({ ...entry(i), status: "rejected", httpStatus: 422, errorCode: "INVALID_INPUT" });
     await writer.close();
     expect(errors).toEqual([]);
     expect(writer.dropped).toBe(0);
-    expect((db.sqlite.prepare("select count(*) as n from run_log").get() as { n: number }).n).toBe(1000);
+    expect((db.sqlite.prepare("select count(*) as n from run_log").get() as { n: number }).n).toBe(1100);
     expect((db.sqlite.prepare("select count(*) as n from run_outputs").get() as { n: number }).n).toBe(1000);
     // Compacted in the worker exactly as it would have been from the raw outputs.
     expect(getRunOutputs(db, "run-7")!.snapshot).toEqual(compactOutputs(outputs(7)));
@@ -63,7 +62,7 @@ describe("background writer", () => {
   it("flush() resolves once what was pushed before it is readable from another connection", async () => {
     const writer = new BackgroundWriter(db.filePath, { flushIntervalMs: 60_000 });
     try {
-      writer.pushOutputs({ runId: "late", deploymentId: "dep", slug: "s", version: 2, keyId: "k", at: Date.now(), outputs: { valence: 0.25 } });
+      writer.push({ ...entry(0), runId: "late", deploymentVersion: 2, keyId: "k", keyName: "key", outputs: { valence: 0.25 } });
       expect(getRunOutputs(db, "late")).toBeUndefined();
       await writer.flush();
       expect(getRunOutputs(db, "late")).toMatchObject({ deploymentVersion: 2, snapshot: { numbers: { valence: 0.25 } } });

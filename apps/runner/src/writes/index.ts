@@ -1,1 +1,1 @@
-export { BackgroundWriter, type BackgroundWriterOptions, type PublishedRunOutputs } from "./background-writer";
+export { BackgroundWriter, type BackgroundWriterOptions, type PublishedCall } from "./background-writer";

@@ -9,10 +9,9 @@ import {
   pruneRunOutputs,
   touchApiKeys,
   type AttuneDb,
-  type RunLogEntry,
   type RunOutputsEntry,
 } from "@attune/db";
-import type { FromWriter, RunOutputsSource, ToWriter, WriterWorkerData } from "./protocol";
+import type { FromWriter, PublishedCallRecord, ToWriter, WriterWorkerData } from "./protocol";
 
 /**
  * The writer thread (see background-writer.ts): owns its own connection to the runner's SQLite
@@ -47,28 +46,30 @@ const pruneTimer = setInterval(prune, data.pruneIntervalMs);
 prune();
 
 function write(message: Extract<ToWriter, { type: "batch" }>): void {
-  const count = message.runs.length + message.outputs.length;
+  const count = message.count;
   if (!db) return post({ type: "written", seq: message.seq, failed: count, error: "the database is not open" });
   try {
-    const runs = message.runs.map((text) => JSON.parse(text) as RunLogEntry);
-    const entries: RunOutputsEntry[] = message.outputs.map((text) => {
-      const r = JSON.parse(text) as RunOutputsSource;
-      return {
-        runId: r.runId,
-        deploymentId: r.deploymentId,
-        slug: r.slug,
-        deploymentVersion: r.version,
-        keyId: r.keyId,
-        at: r.at,
-        snapshot: compactOutputs(r.outputs),
-      };
-    });
+    const calls = JSON.parse(message.calls) as PublishedCallRecord[];
+    const snapshots: RunOutputsEntry[] = [];
+    for (const call of calls) {
+      // Only successful runs carry outputs, and those always ran with a key and a version.
+      if (call.outputs === undefined || call.keyId === null || call.deploymentVersion === null) continue;
+      snapshots.push({
+        runId: call.runId,
+        deploymentId: call.deploymentId,
+        slug: call.slug,
+        deploymentVersion: call.deploymentVersion,
+        keyId: call.keyId,
+        at: call.at,
+        snapshot: compactOutputs(call.outputs),
+      });
+    }
     const target = db;
     // One commit for the whole batch (the inner helpers' transactions become savepoints).
     target.sqlite.transaction(() => {
-      appendRunLog(target, runs);
+      appendRunLog(target, calls);
       touchApiKeys(target, message.touched);
-      appendRunOutputs(target, entries);
+      appendRunOutputs(target, snapshots);
     })();
     post({ type: "written", seq: message.seq, failed: 0 });
   } catch (error) {
