@@ -115,7 +115,8 @@ export const visionBench: Bench = {
       const exprBatch = calls[1]!.feeds[model.input]!.dims[0];
       if (exprBatch !== faceCount) throw new Error(`the plan scored ${faceCount} faces in a batch of ${exprBatch}`);
 
-      // Same session objects (one pool, default thread settings, as apps/runner creates it).
+      // Same session objects (one pool, default thread settings, as apps/runner creates it; the pool
+      // stops ORT's thread spinning when a run ends, see withRunnerDefaults).
       const detector = (await pool.get(BLAZEFACE_MODEL_ID)).session;
       const expression = (await pool.get(model.modelId)).session;
       const toTensors = (feeds: Record<string, TensorData>) =>
@@ -223,7 +224,7 @@ export const visionBench: Bench = {
             `plan side: execute() of the compiled plan on a pre-decoded image: face-detect letterbox to 256x256 (JS), BlazeFace session, ` +
               `anchor decode + NMS, ${faceCount} face crops to one [${faceCount},112,112,3] batch (JS), face-api session, scores; ` +
               `preprocessing and postprocessing are part of the plan's cost`,
-            `raw side: the same two sessions (same pool and objects, ORT default threads on ${availableParallelism()} cores) run back to back on ` +
+            `raw side: the same two sessions (same pool and objects, ORT default thread count on ${availableParallelism()} cores, spinning stopped between runs) run back to back on ` +
               `the exact tensors the plan fed them ([1,256,256,3] then [${faceCount},112,112,3], built once), outputs checked equal to the plan's`,
             `plan   ${spread(times.plan)}`,
             `raw    ${spread(times.raw)}`,

@@ -31,7 +31,7 @@ async function errorOf(res: Response): Promise<{ code: string; message: string; 
 beforeAll(async () => {
   h = await startHarness({ runTimeoutMs: 300, bodyLimitBytes: 256 * 1024, runLog: { flushIntervalMs: 20 } });
   sentiment = await h.publishNew("Customer Sentiment!", sentimentDocument("one"));
-  const created = await h.api.apiKeys.create({ name: "web shop", scopes: [sentiment.slug, "hang", "photo-size", "counter"] });
+  const created = await h.api.apiKeys.create({ name: "web shop", scopes: [sentiment.slug, "hang", "photo-size", "counter", "typed-array", "bigint"] });
   key = created.key;
   keyId = created.id;
   otherKey = (await h.api.apiKeys.create({ name: "other team", scopes: ["something-else"] })).key;
@@ -400,6 +400,25 @@ describe("run log and keys", () => {
     expect(next.items[0]!.runId).not.toBe(viaApi.items[1]!.runId);
     const timeouts = await h.api.runLog.list({ slug: "hang", status: "timeout" });
     expect(timeouts.items[0]).toMatchObject({ httpStatus: 504, errorCode: "RUN_TIMEOUT" });
+  });
+
+  it("writes typed arrays in json outputs as lists, and logs a run it cannot answer with as failed, not ok", async () => {
+    const jsonValue = (kind: string) => ({
+      schemaVersion: 1,
+      nodes: [node("in", "core.text-input", { name: "text" }), node("v", "core.test-json-value", { kind }, 200), node("out", "core.output", { name: "value" }, 400)],
+      edges: [edge("in", "text", "v", "text"), edge("v", "value", "out", "value")],
+    });
+    await h.publishNew("typed array", jsonValue("typed-array"), "typed-array");
+    await h.publishNew("bigint", jsonValue("bigint"), "bigint");
+    const typed = await callRun(h.url, "typed-array", key, { inputs: { text: "x" } });
+    expect(typed.status).toBe(200);
+    expect(typed.headers.get("content-type")).toMatch(/^application\/json/);
+    expect((await typed.json()).outputs).toEqual({ value: { embedding: [1, 2.5, -3] } });
+    const big = await callRun(h.url, "bigint", key, { inputs: { text: "x" } });
+    expect(big.status).toBe(500);
+    const runId = big.headers.get("x-run-id")!;
+    const logged = await waitFor(() => listRunLog(h.studioDb, { slug: "bigint" }).items.find((i) => i.runId === runId), "the bigint call in the run log");
+    expect(logged).toMatchObject({ status: "failed", httpStatus: 500 });
   });
 
   it("updates last-used times and lists keys without secrets", async () => {

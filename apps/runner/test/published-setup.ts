@@ -100,7 +100,28 @@ const counterNode = defineNode(
   },
 );
 
-export const TEST_NODES: NodeDefinition<any>[] = [tagNode, hangNode, imageSizeNode, counterNode];
+/**
+ * A json output JSON cannot write as is: a typed array (the endpoint writes it as a list) or a
+ * BigInt (the endpoint cannot answer with it at all).
+ */
+const jsonValueNode = defineNode(
+  {
+    type: "core.test-json-value",
+    version: 1,
+    family: "core",
+    title: "JSON value (test)",
+    description: "Outputs a typed array or a BigInt.",
+    inputs: [{ id: "text", label: "Text", accepts: "text" }],
+    outputs: [{ id: "value", label: "Value", type: "json" }],
+    params: z.object({ kind: z.enum(["typed-array", "bigint"]).default("typed-array") }),
+  },
+  {
+    run: async (_inputs, params) => ({ value: params.kind === "bigint" ? { big: 10n } : { embedding: new Float32Array([1, 2.5, -3]) } }),
+    example: { inputs: { text: "x" } },
+  },
+);
+
+export const TEST_NODES: NodeDefinition<any>[] = [tagNode, hangNode, imageSizeNode, counterNode, jsonValueNode];
 
 export function testRegistry(): RunnerRegistry {
   return createNodeRegistry(TEST_NODES);
