@@ -20,6 +20,10 @@ export interface RunLogEntry {
   at: number;
   status: RunStatus;
   httpStatus: number;
+  /**
+   * Time in the runner from the request's arrival: to the answer being ready for a successful run
+   * (logged just before it is sent), to the answer being written for any other call.
+   */
   latencyMs: number;
   keyId: string | null;
   keyName: string | null;
