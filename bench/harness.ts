@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /**
  * The bench contract: each bench measures itself against a baseline in the same process and run,
  * so numbers compare like with like on whatever machine runs them.
@@ -45,4 +47,20 @@ export function quantile(values: readonly number[], q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/**
+ * CPU time the calling thread has used, in ms, on Linux (/proc/thread-self, 10 ms ticks); undefined
+ * elsewhere. Over a few seconds of load it says how much work each request cost the event loop,
+ * which moves less with machine noise than requests per second do.
+ */
+export function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync("/proc/thread-self/stat", "utf8");
+    // Fields after the command name: state is the first; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }

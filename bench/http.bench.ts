@@ -8,7 +8,7 @@ import { createApiKey, createPipeline, describePlanInterface, openDatabase, publ
 import { compile } from "@attune/graph";
 import { scoreSentiment, sentimentParams } from "@attune/nodes-nlp";
 import { buildServer, createNodeRegistry } from "@attune/runner";
-import { median, type Bench } from "./harness";
+import { median, threadCpuMs, type Bench } from "./harness";
 
 const CONNECTIONS = 32;
 const WARMUP_S = 2;
@@ -95,11 +95,15 @@ export const httpBench: Bench = {
       // over seconds, and alternating the sides (and which goes first) spreads that over both.
       const bareRounds: autocannon.Result[] = [];
       const publishedRounds: autocannon.Result[] = [];
+      // Event-loop CPU per side (server and client share it): the cost of one request, less noisy than req/s.
+      const cpuMs = { bare: 0, published: 0 };
       for (let round = 0; round < ROUNDS; round++) {
         const sides = round % 2 === 0 ? (["bare", "published"] as const) : (["published", "bare"] as const);
         for (const side of sides) {
+          const before = threadCpuMs() ?? NaN;
           if (side === "bare") bareRounds.push(await load(bareUrl, {}, ROUND_S));
           else publishedRounds.push(await load(runnerUrl, auth, ROUND_S));
+          cpuMs[side] += (threadCpuMs() ?? NaN) - before;
         }
       }
       const failures = [...bareRounds, ...publishedRounds].reduce((sum, r) => sum + r.errors + r.non2xx, 0);
@@ -108,6 +112,8 @@ export const httpBench: Bench = {
       const rate = (results: autocannon.Result[]) => results.reduce((sum, r) => sum + r.requests.total, 0) / results.reduce((sum, r) => sum + r.duration, 0);
       const ratio = rate(publishedRounds) / rate(bareRounds);
       const perRound = publishedRounds.map((r, i) => rate([r]) / rate([bareRounds[i]!]));
+      const total = (results: autocannon.Result[]) => results.reduce((sum, r) => sum + r.requests.total, 0);
+      const cpuPerRequest = { bare: (cpuMs.bare * 1000) / total(bareRounds), published: (cpuMs.published * 1000) / total(publishedRounds) };
       const describe = (results: autocannon.Result[]) =>
         `${rate(results).toFixed(0)} req/s, p50 ${median(results.map((r) => r.latency.p50))} ms, p99 ${median(results.map((r) => r.latency.p99))} ms (medians over rounds)`;
       return [
@@ -119,6 +125,12 @@ export const httpBench: Bench = {
           notes: [
             `published: ${describe(publishedRounds)}`,
             `bare:      ${describe(bareRounds)}`,
+            ...(Number.isFinite(cpuPerRequest.bare)
+              ? [
+                  `event-loop CPU per request (server + in-process client): published ${cpuPerRequest.published.toFixed(0)} µs, bare ${cpuPerRequest.bare.toFixed(0)} µs ` +
+                    `(ratio ${(cpuPerRequest.bare / cpuPerRequest.published).toFixed(2)})`,
+                ]
+              : []),
             `throughput ratio ${ratio.toFixed(2)} over ${ROUNDS} paired rounds of ${ROUND_S} s per side (per round: min ${Math.min(...perRound).toFixed(2)}, median ${median(perRound).toFixed(2)}, max ${Math.max(...perRound).toFixed(2)}); ${CONNECTIONS} connections, same process`,
           ],
         },

@@ -31,12 +31,13 @@ import {
   nodes as visionNodes,
   scoreExpressions,
 } from "@attune/nodes-vision";
-import { BLAZEFACE_MODEL_ID } from "@attune/nodes-vision/blazeface";
+import { BLAZEFACE_MODEL_ID, blazefaceInput } from "@attune/nodes-vision/blazeface";
+import { expressionInput, faceRegion } from "@attune/nodes-vision/face-crop";
 import { execute } from "@attune/runtime";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { imageInput } from "@attune/nodes-core";
-import { median, quantile, type Bench } from "./harness";
+import { median, quantile, sample, type Bench } from "./harness";
 
 const FRAMES = 50;
 /** Paired rounds for the plan/raw ratio; a multiple of 6 so every order is used equally. */
@@ -199,6 +200,10 @@ export const visionBench: Bench = {
         for (const e of gc) if (spans[side].some(([s, f]) => e.startTime < f && e.startTime + e.duration > s)) total += e.duration;
         return total;
       };
+      // Where the plan's extra time goes: the two pixel loops (JS) timed on their own.
+      const detected = (first.outputs.faces as FaceDetection[]).map((f) => faceRegion(f, { margin: exprParams.margin ?? model.defaultMargin, align: exprParams.align }));
+      const letterboxMs = median(await sample(() => blazefaceInput(image), 20, 200));
+      const cropsMs = median(await sample(() => expressionInput(image, detected, model), 20, 200));
       const spread = (v: number[]) => `median ${median(v).toFixed(2)} ms (p10 ${quantile(v, 0.1).toFixed(2)}, p90 ${quantile(v, 0.9).toFixed(2)})`;
       const rawMs = median(times.raw);
       const planMs = median(times.plan);
@@ -233,6 +238,8 @@ export const visionBench: Bench = {
               `ratio of medians ${(planMs / rawMs).toFixed(3)}; direct/raw ${(median(times.direct) / rawMs).toFixed(3)}`,
             `position: raw first-in-round ${median(byPosition.raw.first).toFixed(2)} vs later ${median(byPosition.raw.later).toFixed(2)} ms; ` +
               `plan first ${median(byPosition.plan.first).toFixed(2)} vs later ${median(byPosition.plan.later).toFixed(2)} ms`,
+            `pixel work inside the plan (JS): letterbox to 256x256 ${letterboxMs.toFixed(2)} ms, ${faceCount} face crops to 112x112 ${cropsMs.toFixed(2)} ms ` +
+              `(${((letterboxMs + cropsMs) / rawMs * 100).toFixed(0)}% of the raw time; the target leaves ${(rawMs * 0.15).toFixed(2)} ms for everything the plan adds)`,
             `GC inside samples: raw ${gcMs("raw").toFixed(1)} ms, plan ${gcMs("plan").toFixed(1)} ms, direct ${gcMs("direct").toFixed(1)} ms over ${ROUNDS} samples each`,
           ],
         },
