@@ -54,7 +54,7 @@ export interface PublishedRoutesOptions {
   writer: BackgroundWriter;
 }
 
-/** What the request path learned, kept for the run log (written once the response is sent). */
+/** What the request path learned, kept for the run log (a successful run is logged before its answer, any other call once its answer is sent). */
 interface CallContext {
   at: number;
   runId: string;
