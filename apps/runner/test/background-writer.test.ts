@@ -43,7 +43,7 @@ const outputs = (i: number) => ({
 describe("background writer", () => {
   it("loses nothing on close, even with non-cloneable outputs, and compacts in the worker", async () => {
     const errors: unknown[] = [];
-    const writer = new BackgroundWriter(db.filePath, { flushIntervalMs: 60_000, batchSize: 300, onError: (e) => errors.push(e) });
+    const writer = new BackgroundWriter(db.filePath, { flushIntervalMs: 60_000, batchChars: 100_000, onError: (e) => errors.push(e) });
     for (let i = 0; i < 1000; i++) writer.push({ ...entry(i), keyId: "k", keyName: "key", outputs: outputs(i) });
     // Refused calls have no outputs: a run log line only.
     for (let i = 1000; i < 1100; i++) writer.push({ ...entry(i), status: "rejected", httpStatus: 422, errorCode: "INVALID_INPUT" });
@@ -71,8 +71,21 @@ describe("background writer", () => {
     }
   });
 
+  it("hands over a batch once its JSON reaches batchChars, without waiting for the timer", async () => {
+    const writer = new BackgroundWriter(db.filePath, { flushIntervalMs: 60_000, batchChars: 2_000 });
+    const count = () => (db.sqlite.prepare("select count(*) as n from run_log").get() as { n: number }).n;
+    try {
+      // Each entry is a few hundred characters: 20 of them pass 2,000 well before the timer's minute.
+      for (let i = 0; i < 20; i++) writer.push(entry(i));
+      for (let waited = 0; count() < 20 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(count()).toBe(20);
+    } finally {
+      await writer.close();
+    }
+  });
+
   it("keeps the unwritten backlog bounded, dropping the oldest", async () => {
-    const writer = new BackgroundWriter(db.filePath, { flushIntervalMs: 60_000, batchSize: 10_000, maxQueue: 100 });
+    const writer = new BackgroundWriter(db.filePath, { flushIntervalMs: 60_000, batchChars: 10_000_000, maxQueue: 100 });
     for (let i = 0; i < 250; i++) writer.push(entry(i));
     expect(writer.pending).toBe(100);
     expect(writer.dropped).toBe(150);
