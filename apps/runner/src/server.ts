@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from "fastify";
 import secureJson from "secure-json-parse";
 import { z } from "zod";
 import {
@@ -41,6 +41,12 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Routes marked public skip the bearer-token check (health probes). */
     public?: boolean;
+    /**
+     * false: Fastify's "incoming request" / "request completed" lines are not written for this
+     * route, because it keeps a record of every call of its own (the published API's run log).
+     * Failures the error handler logs (5xx) are still logged.
+     */
+    requestLog?: boolean;
   }
 }
 
@@ -139,6 +145,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     forceCloseConnections: "idle",
     // Each request's child logger is built only when it writes a line (lazy-logger.ts).
     childLoggerFactory: lazyChildLogger,
+    // At the default level (info) the two request lines cost the published API about 20 µs of
+    // event-loop time per call (in-process A/B, lines dropped rather than written: 11% of its
+    // throughput), for calls its run log records anyway.
+    logController: new LogController({ disableRequestLogging: (request) => request.routeOptions?.config?.requestLog === false }),
   });
 
   /** Compares fixed-length digests so neither content nor length of the secret leaks through timing. */

@@ -8,7 +8,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { TRPCError } from "@trpc/server";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { edge, node } from "./helpers";
+import { edge, node, TOKEN } from "./helpers";
 import { callRun, hangEndings, hangStarts, plainSentimentDocument, sentimentDocument, startHarness, waitFor, type Harness } from "./published-setup";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -419,6 +419,30 @@ describe("run log and keys", () => {
     const runId = big.headers.get("x-run-id")!;
     const logged = await waitFor(() => listRunLog(h.studioDb, { slug: "bigint" }).items.find((i) => i.runId === runId), "the bigint call in the run log");
     expect(logged).toMatchObject({ status: "failed", httpStatus: 500 });
+  });
+
+  it("writes no per-request log lines for published calls (the run log has them), while other routes keep theirs", async () => {
+    const lines: string[] = [];
+    const other = await h.startAnother({}, { logLevel: "info", logStream: { write: (line) => void lines.push(line) } });
+    try {
+      const ok = await fetch(`${other.url}/v1/pipelines/${sentiment.slug}/run`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ inputs: { text: "Thanks, that worked." } }),
+      });
+      expect(ok.status).toBe(200);
+      const runId = (await ok.json()).runId as string;
+      expect((await fetch(`${other.url}/v1/pipelines/${sentiment.slug}/run`, { method: "POST" })).status).toBe(401);
+      expect((await fetch(`${other.url}/v1/nodes`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+      const records = lines.map((line) => JSON.parse(line) as { msg?: string; req?: { url?: string } });
+      const incoming = records.filter((r) => r.msg === "incoming request").map((r) => r.req?.url);
+      expect(incoming).toEqual(["/v1/nodes"]);
+      expect(records.filter((r) => r.msg === "request completed")).toHaveLength(1);
+      // The calls themselves are in the run log.
+      await waitFor(() => listRunLog(h.studioDb, { slug: sentiment.slug, limit: 500 }).items.find((i) => i.runId === runId), "the logged call");
+    } finally {
+      await other.close();
+    }
   });
 
   it("updates last-used times and lists keys without secrets", async () => {

@@ -11,7 +11,7 @@ import { defineNode, type ImageValue, type NodeDefinition } from "@attune/graph"
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { createNodeRegistry, type RunnerRegistry } from "../src/registry";
-import { buildServer, type PublishedLimits } from "../src/server";
+import { buildServer, type BuildServerOptions, type PublishedLimits } from "../src/server";
 import { edge, node, TOKEN } from "./helpers";
 
 /** Marks which deployment version answered: its output is the `tag` param, whatever the text. */
@@ -177,8 +177,8 @@ export interface Harness {
   publishNew(name: string, document: unknown, slug?: string): Promise<{ pipelineId: string; slug: string; version: number }>;
   /** Saves a new head document and publishes it. */
   republish(pipelineId: string, document: unknown): Promise<{ slug: string; version: number }>;
-  /** Another runner on the same database with other limits (rate limit tests). */
-  startAnother(limits: PublishedLimits): Promise<{ url: string; close(): Promise<void> }>;
+  /** Another runner on the same database with other limits (rate limit tests) or logging. */
+  startAnother(limits: PublishedLimits, logging?: Pick<BuildServerOptions, "logLevel" | "logStream">): Promise<{ url: string; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -190,8 +190,8 @@ export async function startHarness(limits: PublishedLimits = {}): Promise<Harnes
   const registry = testRegistry();
   const api = createAppRouter().createCaller(createContext({ db: studioDb, specs: registry }));
 
-  async function listen(db: AttuneDb, published: PublishedLimits) {
-    const app = buildServer({ token: TOKEN, registry, database: db, published: { ratePerSecond: 0, ...published } });
+  async function listen(db: AttuneDb, published: PublishedLimits, logging: Pick<BuildServerOptions, "logLevel" | "logStream"> = {}) {
+    const app = buildServer({ token: TOKEN, registry, database: db, published: { ratePerSecond: 0, ...published }, ...logging });
     await app.listen({ host: "127.0.0.1", port: 0 });
     const { port } = app.server.address() as AddressInfo;
     return { app, url: `http://127.0.0.1:${port}` };
@@ -217,9 +217,9 @@ export async function startHarness(limits: PublishedLimits = {}): Promise<Harnes
       savePipeline(studioDb, { id: pipelineId, baseVersion: head, document });
       return api.deployments.publish({ pipelineId });
     },
-    async startAnother(published) {
+    async startAnother(published, logging) {
       const db = openDatabase(file);
-      const other = await listen(db, published);
+      const other = await listen(db, published, logging);
       const handle = {
         url: other.url,
         async close() {

@@ -256,7 +256,9 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
   // Hooks in callback style: on every call, an async hook would cost a promise and a microtask.
   const common = {
     // The studio's runner token does not apply here: these routes check API keys (authorize).
-    config: { public: true },
+    // Calls to a published endpoint are in its run log (logCall), which stands in for Fastify's
+    // request lines; calls naming no endpoint are answered 401 or 404 and not logged.
+    config: { public: true, requestLog: false },
     onRequest: authorize,
     onError: (request: FastifyRequest, _reply: FastifyReply, error: FastifyError, done: () => void) => {
       if (request.publishedCall) request.publishedCall.errorCode = errorCodeOf(error);
