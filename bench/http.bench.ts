@@ -7,7 +7,7 @@ import Fastify from "fastify";
 import { createApiKey, createPipeline, describePlanInterface, openDatabase, publishPipeline } from "@attune/db";
 import { compile } from "@attune/graph";
 import { scoreSentiment, sentimentParams } from "@attune/nodes-nlp";
-import { buildServer, createNodeRegistry } from "@attune/runner";
+import { buildServer, createNodeRegistry, DEFAULTS } from "@attune/runner";
 import { median, threadCpuMs, type Bench } from "./harness";
 
 const CONNECTIONS = 32;
@@ -74,8 +74,17 @@ export const httpBench: Bench = {
     });
     const { key } = createApiKey(studioDb, { name: "bench", scopes: [slug] });
 
-    // Rate limiting off: it would cap the measurement, not describe the request path.
-    const runner = buildServer({ token: "bench-token-0123456789", database: runnerDb, registry, published: { ratePerSecond: 0 } });
+    // Rate limiting off: it would cap the measurement, not describe the request path. Logging at the
+    // runner's default level (info, apps/runner/src/env.ts), as `npm start` and the Docker image run
+    // it, into a stream that drops the lines: whatever the request path logs is paid for here too.
+    const runner = buildServer({
+      token: "bench-token-0123456789",
+      database: runnerDb,
+      registry,
+      published: { ratePerSecond: 0 },
+      logLevel: DEFAULTS.logLevel,
+      logStream: { write: () => {} },
+    });
     const params = sentimentParams.parse({});
     const bare = Fastify({ logger: false });
     bare.post<{ Body: { inputs: { text: string } } }>("/bare", async (request) => {
