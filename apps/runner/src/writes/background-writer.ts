@@ -34,10 +34,11 @@ export interface PublishedCall extends RunLogEntry {
 const WORKER_ENTRY = new URL("./writer-worker.ts", import.meta.url);
 /**
  * A batch crosses to the writer as one string, built by a join and copied by postMessage. Kept
- * below V8's large-object size (128 KiB; a one-byte string of 64 Ki characters is 64 KiB) so that
- * neither is a fresh mapping whose pages fault in on every hand-over: the request thread spent
- * 4-5 µs less per call with this bound than with batches of 500 calls (~210 Ki characters) on the
- * published endpoint bench (in-process A/B, main-thread CPU per call). Smaller (32 Ki) was no better.
+ * below V8's large-object size (128 KiB) so that neither is a fresh mapping whose pages fault in on
+ * every hand-over: with a bound of 96 Ki characters the request thread spent 4-5 µs less per call
+ * than with batches of 500 calls (~210 Ki characters) on the published endpoint bench (in-process
+ * A/B, main-thread CPU per call), and 32 Ki was no better. 64 Ki leaves headroom: the hand-over
+ * comes a turn after the bound is reached, and text beyond Latin-1 takes two bytes per character.
  */
 const BATCH_CHARS = 64 * 1024;
 /** How long close() waits for the writer thread to finish its last batch before terminating it. */
