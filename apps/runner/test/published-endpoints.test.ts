@@ -434,10 +434,19 @@ describe("run log and keys", () => {
       const runId = (await ok.json()).runId as string;
       expect((await fetch(`${other.url}/v1/pipelines/${sentiment.slug}/run`, { method: "POST" })).status).toBe(401);
       expect((await fetch(`${other.url}/v1/nodes`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
-      const records = lines.map((line) => JSON.parse(line) as { msg?: string; req?: { url?: string } });
+      // A call naming no endpoint has no run log to go to: it gets one line, with its URL and status.
+      const typo = await fetch(`${other.url}/v1/pipelines/no-such-endpoint/run`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ inputs: { text: "x" } }),
+      });
+      expect(typo.status).toBe(404);
+      const records = lines.map((line) => JSON.parse(line) as { msg?: string; req?: { url?: string }; res?: { statusCode?: number } });
       const incoming = records.filter((r) => r.msg === "incoming request").map((r) => r.req?.url);
       expect(incoming).toEqual(["/v1/nodes"]);
       expect(records.filter((r) => r.msg === "request completed")).toHaveLength(1);
+      const unrouted = records.filter((r) => r.msg === "call to no published endpoint");
+      expect(unrouted.map((r) => [r.req?.url, r.res?.statusCode])).toEqual([["/v1/pipelines/no-such-endpoint/run", 404]]);
       // The calls themselves are in the run log.
       await waitFor(() => listRunLog(h.studioDb, { slug: sentiment.slug, limit: 500 }).items.find((i) => i.runId === runId), "the logged call");
     } finally {

@@ -237,7 +237,14 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
 
   function logCall(request: FastifyRequest, reply: FastifyReply): void {
     const call = request.publishedCall;
-    if (!call?.deployment || call.logged) return;
+    if (!call) return;
+    if (!call.deployment) {
+      // No endpoint's run log can hold a call naming no endpoint (a typo in a client's URL, or a
+      // probe): it gets the one request line the published routes otherwise skip.
+      request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, "call to no published endpoint");
+      return;
+    }
+    if (call.logged) return;
     writer.push({
       runId: call.runId,
       deploymentId: call.deployment.id,
@@ -257,7 +264,7 @@ export async function publishedRoutes(app: FastifyInstance, options: PublishedRo
   const common = {
     // The studio's runner token does not apply here: these routes check API keys (authorize).
     // Calls to a published endpoint are in its run log (logCall), which stands in for Fastify's
-    // request lines; calls naming no endpoint are answered 401 or 404 and not logged.
+    // request lines; calls naming no endpoint get one line (logCall).
     config: { public: true, requestLog: false },
     onRequest: authorize,
     onError: (request: FastifyRequest, _reply: FastifyReply, error: FastifyError, done: () => void) => {
