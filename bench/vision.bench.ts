@@ -40,7 +40,6 @@ import { expressionInput, faceRegion } from "@attune/nodes-vision/face-crop";
 import { execute } from "@attune/runtime";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
-import { imageInput } from "@attune/nodes-core";
 import { median, quantile, sample, type Bench } from "./harness";
 
 const FRAMES = 50;
@@ -78,8 +77,7 @@ export const visionBench: Bench = {
       const photo = join(createRequire(import.meta.url).resolve("@vladmandic/face-api").replace(/dist[\\/].*$/, ""), "demo", "sample1.jpg");
       const jpeg = new Uint8Array(await sharp(await readFile(photo)).resize(640, 480, { fit: "cover" }).jpeg({ quality: 90 }).toBuffer());
 
-      // Registered by hand until the lead adds core.image-input to the core family's list.
-      const defs = [...coreNodes.filter((n) => n.type !== imageInput.type), imageInput as NodeDefinition, ...visionNodes];
+      const defs: NodeDefinition[] = [...coreNodes, ...visionNodes];
       const registry = new NodeRegistry<NodeDefinition<any>>(defs);
       const compiled = compile(pipeline(), registry);
       if (!compiled.ok) throw new Error(`vision bench pipeline does not compile: ${JSON.stringify(compiled.issues)}`);
